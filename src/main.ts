@@ -1,0 +1,17 @@
+import { parseArgs } from 'node:util';
+import { runCommand } from './cli/commands.ts';
+
+/** `jointly <command>`: start the server, migrate, load demo data, add users, export and verify the audit trail. */
+const { positionals, values } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  strict: false,
+});
+
+try {
+  const code = await runCommand(positionals, values);
+  if (code !== undefined) process.exitCode = code;
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

@@ -1,0 +1,33 @@
+import { actionsByRole } from '../access/access.rules.ts';
+import type { Role } from '../kernel/roles.ts';
+import type { SignedInUser } from '../people/people.store.ts';
+
+interface NavItem {
+  text: string;
+  href: string;
+  current?: boolean;
+}
+
+const registerRoles: readonly Role[] = ['consultant', 'nurse_specialist', 'team_administrator'];
+
+/** The main menu for what this person does: patients for clinicians, their child for families, admin for admins. */
+export function navigationFor(viewer: SignedInUser, currentPath: string): NavItem[] {
+  const roles = new Set(viewer.memberships.map((m) => m.role));
+  const items: NavItem[] = [];
+  const clinical = viewer.memberships.some((m) => m.organisationId !== null && actionsByRole[m.role].includes('read'));
+  if (clinical) {
+    items.push({ text: 'Patients', href: '/patients' });
+    items.push({ text: 'Find a patient', href: '/patients/search' });
+  }
+  if (viewer.memberships.some((m) => registerRoles.includes(m.role) && m.organisationKind === 'specialist_centre')) {
+    items.push({ text: 'Register a patient', href: '/patients/new' });
+  }
+  if (roles.has('parent_carer') || roles.has('young_person')) items.push({ text: 'My family', href: '/family' });
+  if (roles.has('service_administrator')) {
+    items.push({ text: 'Organisations', href: '/admin/organisations' });
+    items.push({ text: 'Users', href: '/admin/users' });
+    items.push({ text: 'Audit trail', href: '/admin/audit' });
+    items.push({ text: 'Break-glass reviews', href: '/admin/break-glass' });
+  }
+  return items.map((item) => (item.href === currentPath ? { ...item, current: true } : item));
+}

@@ -1,0 +1,4 @@
+declare module 'nhs-number-validator' {
+  /** True when the 10 digits pass the NHS modulus 11 check. */
+  export default function validate(nhsNumber: string | number): boolean;
+}
