@@ -12,13 +12,15 @@ export interface Config {
   demo: boolean;
   sessionIdleMinutes: number;
   breakGlassMinutes: number;
-  signIn: { maxFailures: number; lockoutMinutes: number };
+  signIn: { maxFailures: number; lockoutMinutes: number; attemptsPerMinutePerAddress: number };
   logLevel: string;
   /** Whether cookies carry the Secure flag (behind TLS in production). */
   secureCookies: boolean;
 }
 
-const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 
 const env = z.object({
   DATABASE_URL: z.string().min(1).optional(),
@@ -27,9 +29,15 @@ const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   JOINTLY_DEMO: flag.optional(),
   JOINTLY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
-  JOINTLY_BREAK_GLASS_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  JOINTLY_BREAK_GLASS_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   JOINTLY_SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   JOINTLY_SIGNIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  JOINTLY_SIGNIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   JOINTLY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOINTLY_SECURE_COOKIES: flag.optional(),
 });
@@ -53,7 +61,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     demo: e.JOINTLY_DEMO ?? e.DATABASE_URL === undefined,
     sessionIdleMinutes: e.JOINTLY_SESSION_IDLE_MINUTES,
     breakGlassMinutes: e.JOINTLY_BREAK_GLASS_MINUTES,
-    signIn: { maxFailures: e.JOINTLY_SIGNIN_MAX_FAILURES, lockoutMinutes: e.JOINTLY_SIGNIN_LOCKOUT_MINUTES },
+    signIn: {
+      maxFailures: e.JOINTLY_SIGNIN_MAX_FAILURES,
+      lockoutMinutes: e.JOINTLY_SIGNIN_LOCKOUT_MINUTES,
+      attemptsPerMinutePerAddress: e.JOINTLY_SIGNIN_RATE_PER_MINUTE,
+    },
     logLevel: e.JOINTLY_LOG_LEVEL,
     secureCookies: e.JOINTLY_SECURE_COOKIES ?? false,
     ...overrides,

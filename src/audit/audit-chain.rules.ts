@@ -32,7 +32,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function auditHash(previousHash: string, entry: AuditFields): string {
-  const body = canonicalJson({ ...entry, occurredAt: entry.occurredAt.toISOString(), previousHash });
+  const hashed: Record<keyof AuditFields, unknown> = {
+    seq: entry.seq,
+    occurredAt: entry.occurredAt.toISOString(),
+    userId: entry.userId,
+    userEmail: entry.userEmail,
+    role: entry.role,
+    organisationId: entry.organisationId,
+    patientId: entry.patientId,
+    action: entry.action,
+    outcome: entry.outcome,
+    relationship: entry.relationship,
+    breakGlassReason: entry.breakGlassReason,
+    details: entry.details,
+  };
+  const body = canonicalJson({ ...hashed, previousHash });
   return createHash('sha256').update(body).digest('hex');
 }
 
@@ -51,7 +65,8 @@ export function verifyChainSegment(
   let previous = expectedPrevious;
   for (const e of entries) {
     if (e.prevHash !== previous) return { ok: false, problem: { seq: e.seq, problem: 'broken-link' } };
-    if (auditHash(e.prevHash, e) !== e.hash) return { ok: false, problem: { seq: e.seq, problem: 'hash-mismatch' } };
+    if (auditHash(e.prevHash, e) !== e.hash)
+      return { ok: false, problem: { seq: e.seq, problem: 'hash-mismatch' } };
     previous = e.hash;
   }
   return { ok: true, lastHash: previous };

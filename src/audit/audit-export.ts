@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../db/database.ts';
+import { type AuditFilter, auditFilterCondition } from './audit-search.store.ts';
 
 export const auditCsvColumns = [
   'seq',
@@ -17,7 +18,7 @@ export const auditCsvColumns = [
   'hash',
 ] as const;
 
-/** Optional bounds on an export, as plain dates (inclusive). */
+/** Optional bounds on an export, as plain UK calendar dates (inclusive). */
 export interface AuditPeriod {
   from?: string | undefined;
   to?: string | undefined;
@@ -26,8 +27,15 @@ export interface AuditPeriod {
 /**
  * Streams the audit trail as CSV, a page at a time in chain order, so an export of millions of
  * entries needs no more memory than one page. Returns the number of entries written.
+ * A period is the simplest filter; the administrator's search filters narrow it the same way.
  */
-export async function exportAuditCsv(db: Queryable, period: AuditPeriod, out: Writable, pageSize = 5000): Promise<number> {
+export async function exportAuditCsv(
+  db: Queryable,
+  filter: AuditFilter,
+  out: Writable,
+  pageSize = 5000,
+): Promise<number> {
+  const condition = auditFilterCondition(filter, 3);
   out.write(stringify([auditCsvColumns as unknown as string[]]));
   let afterSeq = 0;
   let written = 0;
@@ -36,11 +44,9 @@ export async function exportAuditCsv(db: Queryable, period: AuditPeriod, out: Wr
       `select a.seq, a.occurred_at, a.user_email, a.role, o.code as organisation_code, a.patient_id, a.action,
               a.outcome, a.relationship, a.break_glass_reason, a.details, a.hash
        from audit_event a left join organisation o on o.id = a.organisation_id
-       where a.seq > $1
-         and ($2::date is null or a.occurred_at >= $2::date)
-         and ($3::date is null or a.occurred_at < $3::date + 1)
-       order by a.seq limit $4`,
-      [afterSeq, period.from ?? null, period.to ?? null, pageSize],
+       where a.seq > $1 and ${condition.sql}
+       order by a.seq limit $2`,
+      [afterSeq, pageSize, ...condition.params],
     );
     if (rows.length === 0) return written;
     const records = rows.map((r) =>

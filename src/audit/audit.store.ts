@@ -1,5 +1,11 @@
 import type { Database, Queryable } from '../db/database.ts';
-import { type AuditFields, auditHash, GENESIS_HASH, verifyChainSegment, type ChainProblem } from './audit-chain.rules.ts';
+import {
+  type AuditFields,
+  auditHash,
+  type ChainProblem,
+  GENESIS_HASH,
+  verifyChainSegment,
+} from './audit-chain.rules.ts';
 
 /** Every appender waits on this lock, so the chain has one order. */
 const AUDIT_LOCK = 4_105_917_011;

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
-import { exportAuditCsv } from '../audit/audit-export.ts';
 import { verifyAuditChain } from '../audit/audit.store.ts';
+import { exportAuditCsv } from '../audit/audit-export.ts';
 import { loadConfig } from '../config.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadDemoData } from '../demo/demo-data.ts';
 import { JointlyError } from '../kernel/errors.ts';
@@ -44,7 +44,9 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
     case 'migrate':
       return withDatabase(config, async (db) => {
         const applied = await migrate(db);
-        console.log(applied.length ? `Applied migrations ${applied.join(', ')}.` : 'The database is up to date.');
+        console.log(
+          applied.length ? `Applied migrations ${applied.join(', ')}.` : 'The database is up to date.',
+        );
         return 0;
       });
     case 'demo':
@@ -53,14 +55,19 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
         const patients = flags.patients === undefined ? 200 : Number(flags.patients);
         if (!Number.isInteger(patients) || patients < 0) throw new Error('--patients must be a whole number');
         const summary = await loadDemoData(db, { patients });
-        console.log(`Loaded ${summary.organisations} organisations, ${summary.users} people and ${summary.patients} patients.`);
+        console.log(
+          `Loaded ${summary.organisations} organisations, ${summary.users} people and ${summary.patients} patients.`,
+        );
         return 0;
       });
     case 'user':
       if (sub !== 'add') break;
       return withDatabase(config, async (db) => {
         await migrate(db);
-        const password = typeof flags.password === 'string' ? flags.password : await askHidden('Password for the new user: ');
+        const password =
+          typeof flags.password === 'string'
+            ? flags.password
+            : await askHidden('Password for the new user: ');
         try {
           await createUser(db, {
             email: String(flags.email ?? ''),
@@ -71,7 +78,9 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
           });
         } catch (error) {
           if (error instanceof JointlyError) {
-            console.error(`Not added: ${error.fields.map((f) => `--${flagName(f.field)}: ${f.message}`).join('; ') || error.message}`);
+            console.error(
+              `Not added: ${error.fields.map((f) => `--${flagName(f.field)}: ${f.message}`).join('; ') || error.message}`,
+            );
             return 1;
           }
           throw error;
@@ -87,14 +96,20 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
             console.log(`Audit trail intact: ${result.entries} entries, every hash matches.`);
             return 0;
           }
-          console.error(`Audit trail broken at entry ${result.problem.seq}: ${result.problem.problem} (after ${result.entries} good entries).`);
+          console.error(
+            `Audit trail broken at entry ${result.problem.seq}: ${result.problem.problem} (after ${result.entries} good entries).`,
+          );
           return 2;
         });
       }
       if (sub === 'export') {
         return withDatabase(config, async (db) => {
           const out = typeof flags.out === 'string' ? createWriteStream(flags.out) : process.stdout;
-          const rows = await exportAuditCsv(db, { from: str(flags.from), to: str(flags.to) }, out as Writable);
+          const rows = await exportAuditCsv(
+            db,
+            { from: str(flags.from), to: str(flags.to) },
+            out as Writable,
+          );
           if (out !== process.stdout) {
             await new Promise<void>((resolve) => (out as Writable).end(resolve));
             console.error(`Wrote ${rows} audit entries to ${flags.out}.`);

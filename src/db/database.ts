@@ -28,7 +28,10 @@ const INT8_OID = 20;
 // counts come back as numbers on both backends.
 const keepDateText = (value: string) => value;
 
-export async function openEmbedded(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): Promise<Database> {
+export async function openEmbedded(
+  dataDir: string | undefined,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Database> {
   if (dataDir) mkdirSync(dirname(dataDir), { recursive: true });
   const client = await PGlite.create(dataDir, {
     parsers: { [DATE_OID]: keepDateText },
@@ -43,7 +46,8 @@ export async function openEmbedded(dataDir: string | undefined, options: { loadD
     async transaction<T>(work: (tx: Transaction) => Promise<T>) {
       return client.transaction((tx) =>
         work({
-          query: async <Row>(t: string, p: readonly unknown[] = []) => (await tx.query<Row>(t, p as unknown[])).rows,
+          query: async <Row>(t: string, p: readonly unknown[] = []) =>
+            (await tx.query<Row>(t, p as unknown[])).rows,
           exec: async (sql: string) => {
             await tx.exec(sql);
           },
@@ -75,7 +79,8 @@ export function openServer(connectionString: string, options: { max?: number } =
       try {
         await client.query('begin');
         const result = await work({
-          query: async <Row>(t: string, p: readonly unknown[] = []) => (await client.query(t, p as unknown[])).rows as Row[],
+          query: async <Row>(t: string, p: readonly unknown[] = []) =>
+            (await client.query(t, p as unknown[])).rows as Row[],
           exec: async (sql: string) => {
             await client.query(sql);
           },
@@ -96,6 +101,9 @@ export function openServer(connectionString: string, options: { max?: number } =
 }
 
 /** The production path when a PostgreSQL URL is given; otherwise the embedded database in `dataDir`. */
-export async function openDatabase(config: { databaseUrl: string | undefined; dataDir: string }): Promise<Database> {
+export async function openDatabase(config: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): Promise<Database> {
   return config.databaseUrl ? openServer(config.databaseUrl) : openEmbedded(`${config.dataDir}/db`);
 }

@@ -44,7 +44,10 @@ export async function migrate(db: Database, migrations: Migration[] = migrationF
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await tx.exec(migration.sql);
-      await tx.query('insert into schema_migration (version, name) values ($1, $2)', [migration.version, migration.name]);
+      await tx.query('insert into schema_migration (version, name) values ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
       newlyApplied.push(migration.version);
     }
     return newlyApplied;

@@ -46,12 +46,17 @@ export function ageOn(dateOfBirth: PlainDate, on: PlainDate): { years: number; m
 export function describeAge(age: { years: number; months: number }): string {
   if (age.years === 0) return `${age.months} month${age.months === 1 ? '' : 's'}`;
   const years = `${age.years} year${age.years === 1 ? '' : 's'}`;
-  return age.years < 5 && age.months > 0 ? `${years} ${age.months} month${age.months === 1 ? '' : 's'}` : years;
+  return age.years < 5 && age.months > 0
+    ? `${years} ${age.months} month${age.months === 1 ? '' : 's'}`
+    : years;
 }
 
 /** "5 March 2024". */
 export function formatDate(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${date.slice(0, 10)}T00:00:00Z`),
-  );
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${date.slice(0, 10)}T00:00:00Z`));
 }

@@ -1,16 +1,19 @@
-import validateChecksum from 'nhs-number-validator';
+import nhsNumberValidator from 'nhs-number-validator';
 
 /** A 10-digit NHS number that has passed the modulus 11 check, stored without spaces. */
 export type NhsNumber = string & { readonly __brand: 'NhsNumber' };
 
 export type NhsNumberProblem = 'not-ten-digits' | 'check-digit' | 'test-range-not-allowed';
 
-export type NhsNumberCheck = { ok: true; nhsNumber: NhsNumber } | { ok: false; problem: NhsNumberProblem; message: string };
+export type NhsNumberCheck =
+  | { ok: true; nhsNumber: NhsNumber }
+  | { ok: false; problem: NhsNumberProblem; message: string };
 
 const messages: Record<NhsNumberProblem, string> = {
   'not-ten-digits': 'NHS number must be 10 digits',
   'check-digit': 'NHS number is not valid: the check digit does not match (check for a mistyped digit)',
-  'test-range-not-allowed': 'NHS numbers starting 999 are test numbers and are accepted only in demo or test mode',
+  'test-range-not-allowed':
+    'NHS numbers starting 999 are test numbers and are accepted only in demo or test mode',
 };
 
 /**
@@ -21,7 +24,7 @@ export function checkNhsNumber(input: string, options: { allowTestRange: boolean
   const digits = input.replace(/[\s-]/g, '');
   if (!/^\d{10}$/.test(digits)) return refuse('not-ten-digits');
   // The validator checks the modulus 11 digit only; a number of one repeated digit passes it but is never issued.
-  if (!validateChecksum(digits) || /^(\d)\1{9}$/.test(digits)) return refuse('check-digit');
+  if (!nhsNumberValidator.validate(digits) || /^(\d)\1{9}$/.test(digits)) return refuse('check-digit');
   if (digits.startsWith('999') && !options.allowTestRange) return refuse('test-range-not-allowed');
   return { ok: true, nhsNumber: digits as NhsNumber };
 }

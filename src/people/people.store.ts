@@ -16,7 +16,13 @@ interface UserRow {
   email: string;
   display_name: string;
   is_demo: boolean;
-  memberships: { organisationId: string | null; organisationCode: string | null; organisationName: string | null; organisationKind: string | null; role: Role }[];
+  memberships: {
+    organisationId: string | null;
+    organisationCode: string | null;
+    organisationName: string | null;
+    organisationKind: string | null;
+    role: Role;
+  }[];
 }
 
 const userWithMemberships = `
@@ -68,9 +74,10 @@ export async function findCredentials(db: Queryable, email: string): Promise<Cre
     is_demo: boolean;
     failed_sign_ins: number;
     locked_until: Date | null;
-  }>('select id, password_hash, is_active, is_demo, failed_sign_ins, locked_until from app_user where email = $1', [
-    email.trim().toLowerCase(),
-  ]);
+  }>(
+    'select id, password_hash, is_active, is_demo, failed_sign_ins, locked_until from app_user where email = $1',
+    [email.trim().toLowerCase()],
+  );
   if (!row) return undefined;
   return {
     id: row.id,
@@ -82,11 +89,15 @@ export async function findCredentials(db: Queryable, email: string): Promise<Cre
   };
 }
 
-export async function recordFailedSignIn(db: Queryable, userId: string, lockedUntil: Date | null): Promise<void> {
-  await db.query('update app_user set failed_sign_ins = failed_sign_ins + 1, locked_until = $2 where id = $1', [
-    userId,
-    lockedUntil,
-  ]);
+export async function recordFailedSignIn(
+  db: Queryable,
+  userId: string,
+  lockedUntil: Date | null,
+): Promise<void> {
+  await db.query(
+    'update app_user set failed_sign_ins = failed_sign_ins + 1, locked_until = $2 where id = $1',
+    [userId, lockedUntil],
+  );
 }
 
 export async function clearFailedSignIns(db: Queryable, userId: string): Promise<void> {

@@ -1,21 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { JointlyError } from '../kernel/errors.ts';
 import type { AppDeps } from '../server/context.ts';
 import { requireViewer } from '../server/guards.ts';
 import { cookieOptions, SESSION_COOKIE } from '../server/session-hooks.ts';
 import { endSession, startSession } from '../server/sessions.store.ts';
-import { JointlyError } from '../kernel/errors.ts';
-import { checkPassword } from './sign-in.ts';
 import { findActiveUser, type SignedInUser } from './people.store.ts';
+import { checkPassword } from './sign-in.ts';
 
 const credentials = z.object({
   email: z.string().trim().min(1, 'Enter your e-mail address').max(254),
   password: z.string().min(1, 'Enter your password').max(1024),
 });
-
-// Ten tries a minute from one address, whatever the account; the per-account lockout does the rest.
-const signInRateLimit = { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } };
 
 /** A redirect target only within Jointly, so a sign-in link cannot send someone elsewhere. */
 function safeNext(next: unknown): string {
@@ -37,19 +34,30 @@ export function viewerSummary(viewer: SignedInUser) {
 
 export async function signInRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // A few tries a minute from one address, whatever the account; the per-account lockout does the rest.
+  const signInRateLimit = {
+    config: { rateLimit: { max: deps.config.signIn.attemptsPerMinutePerAddress, timeWindow: '1 minute' } },
+  };
 
   r.get('/', { schema: { hide: true } }, async (request, reply) => {
     if (!request.viewer) return reply.redirect('/sign-in', 303);
     const roles = new Set(request.viewer.memberships.map((m) => m.role));
     if (roles.has('parent_carer') || roles.has('young_person')) return reply.redirect('/family', 303);
-    if (request.viewer.memberships.every((m) => ['service_administrator', 'clinical_safety_officer'].includes(m.role))) {
+    if (
+      request.viewer.memberships.every((m) =>
+        ['service_administrator', 'clinical_safety_officer'].includes(m.role),
+      )
+    ) {
       return reply.redirect('/admin', 303);
     }
     return reply.redirect('/patients', 303);
   });
 
-  r.get('/sign-in', { schema: { hide: true, querystring: z.object({ next: z.string().optional() }) } }, async (request, reply) =>
-    reply.page('people/views/sign-in.njk', { title: 'Sign in', next: safeNext(request.query.next) }),
+  r.get(
+    '/sign-in',
+    { schema: { hide: true, querystring: z.object({ next: z.string().optional() }) } },
+    async (request, reply) =>
+      reply.page('people/views/sign-in.njk', { title: 'Sign in', next: safeNext(request.query.next) }),
   );
 
   r.post('/sign-in', { ...signInRateLimit, schema: { hide: true } }, async (request, reply) => {
@@ -65,7 +73,13 @@ export async function signInRoutes(app: FastifyInstance, deps: AppDeps): Promise
           parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message })),
         );
       }
-      const userId = await checkPassword(deps.db, deps.config, parsed.data.email, parsed.data.password, request.now);
+      const userId = await checkPassword(
+        deps.db,
+        deps.config,
+        parsed.data.email,
+        parsed.data.password,
+        request.now,
+      );
       await beginSession(request, reply, deps, userId);
       return reply.redirect(next, 303);
     } catch (error) {
@@ -99,7 +113,13 @@ export async function signInRoutes(app: FastifyInstance, deps: AppDeps): Promise
       },
     },
     async (request, reply) => {
-      const userId = await checkPassword(deps.db, deps.config, request.body.email, request.body.password, request.now);
+      const userId = await checkPassword(
+        deps.db,
+        deps.config,
+        request.body.email,
+        request.body.password,
+        request.now,
+      );
       const csrfToken = await beginSession(request, reply, deps, userId);
       const viewer = await findActiveUser(deps.db, userId);
       return reply.status(201).send({ csrfToken, user: viewerSummary(viewer!) });

@@ -14,9 +14,11 @@ export function hashPassword(password: string): Promise<string> {
 const noSuchAccountHash = hash('no account has this password, it only spends time');
 
 const wrongDetails = () =>
-  new JointlyError('SIGN_IN_FAILED', 'The e-mail address or password is not right. Check them and try again.', [
-    { field: 'email', message: 'Enter a correct e-mail address and password' },
-  ]);
+  new JointlyError(
+    'SIGN_IN_FAILED',
+    'The e-mail address or password is not right. Check them and try again.',
+    [{ field: 'email', message: 'Enter a correct e-mail address and password' }],
+  );
 
 /**
  * Checks an e-mail and password; returns the account's id or refuses. Wrong passwords count towards a
@@ -30,7 +32,7 @@ export async function checkPassword(
   now: Date,
 ): Promise<string> {
   const account = await findCredentials(db, email);
-  if (!account || !account.isActive || (account.isDemo && !config.demo)) {
+  if (!account?.isActive || (account.isDemo && !config.demo)) {
     await verify(await noSuchAccountHash, password);
     throw wrongDetails();
   }

@@ -18,11 +18,11 @@ import {
 } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
 import { type PlainDate, todayInUk } from '../kernel/dates.ts';
+import { registerCapabilities } from './capabilities.ts';
 import type { AppDeps } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
-import { configureTemplates } from './templates.ts';
 import { registerSessionHooks } from './session-hooks.ts';
-import { registerCapabilities } from './capabilities.ts';
+import { configureTemplates } from './templates.ts';
 
 const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nhsukDir = join(dirname(createRequire(import.meta.url).resolve('nhsuk-frontend/package.json')), 'dist');
@@ -47,7 +47,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Jointly API', version: '0.1.0', description: 'Shared care for children with rheumatic disease' },
+      info: {
+        title: 'Jointly API',
+        version: '0.1.0',
+        description: 'Shared care for children with rheumatic disease',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'jointly_session' },
@@ -68,7 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: '/assets/',
     decorateReply: false,
   });
-  await app.register(fastifyStatic, { root: join(srcDir, 'web', 'static'), prefix: '/static/', decorateReply: false });
+  await app.register(fastifyStatic, {
+    root: join(srcDir, 'web', 'static'),
+    prefix: '/static/',
+    decorateReply: false,
+  });
   await app.register(view, {
     engine: { nunjucks },
     templates: [srcDir, nhsukDir],

@@ -14,8 +14,19 @@ export function registerErrorHandling(app: FastifyInstance, deps: AppDeps): void
   app.setErrorHandler((error: FastifyError | JointlyError, request, reply) => {
     const jointly = toJointlyError(error);
     if (!jointly) {
-      request.log.error({ err: { message: error.message, code: error.code, stack: error.stack } }, 'request failed');
-      return send(request, reply, 500, 'INTERNAL', 'Sorry, there is a problem with the service', 'Try again later.', []);
+      request.log.error(
+        { err: { message: error.message, code: error.code, stack: error.stack } },
+        'request failed',
+      );
+      return send(
+        request,
+        reply,
+        500,
+        'INTERNAL',
+        'Sorry, there is a problem with the service',
+        'Try again later.',
+        [],
+      );
     }
     if (jointly.code === 'NOT_SIGNED_IN' && !wantsJson(request) && request.method === 'GET') {
       return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
@@ -24,7 +35,15 @@ export function registerErrorHandling(app: FastifyInstance, deps: AppDeps): void
   });
 
   app.setNotFoundHandler((request, reply) =>
-    send(request, reply, 404, 'NOT_FOUND', errorCatalogue.NOT_FOUND.title, 'If you typed the web address, check it is correct.', []),
+    send(
+      request,
+      reply,
+      404,
+      'NOT_FOUND',
+      errorCatalogue.NOT_FOUND.title,
+      'If you typed the web address, check it is correct.',
+      [],
+    ),
   );
   void deps;
 }
@@ -33,16 +52,28 @@ function toJointlyError(error: FastifyError | JointlyError): JointlyError | unde
   if (error instanceof JointlyError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const fields: FieldProblem[] = error.validation.map((v) => ({
-      field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || String(error.validationContext ?? 'input'),
+      field:
+        v.instancePath.replace(/^\//, '').replaceAll('/', '.') || String(error.validationContext ?? 'input'),
       message: v.message ?? 'is not valid',
     }));
-    return new JointlyError('INVALID_INPUT', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+    return new JointlyError(
+      'INVALID_INPUT',
+      fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+      fields,
+    );
   }
   if (error.validation) {
-    return new JointlyError('INVALID_INPUT', error.message, [{ field: String(error.validationContext ?? 'input'), message: error.message }]);
+    return new JointlyError('INVALID_INPUT', error.message, [
+      { field: String(error.validationContext ?? 'input'), message: error.message },
+    ]);
   }
-  if (error.statusCode === 429) return new JointlyError('ACCOUNT_LOCKED', 'Too many attempts. Wait a few minutes and try again.');
-  if (error.statusCode === 415 || error.statusCode === 400 || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+  if (error.statusCode === 429)
+    return new JointlyError('ACCOUNT_LOCKED', 'Too many attempts. Wait a few minutes and try again.');
+  if (
+    error.statusCode === 415 ||
+    error.statusCode === 400 ||
+    error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+  ) {
     return new JointlyError('INVALID_INPUT', error.message);
   }
   if (error.statusCode === 404) return new JointlyError('NOT_FOUND', 'Not found.');

@@ -20,7 +20,10 @@ export function registerSessionHooks(app: FastifyInstance, deps: AppDeps): void 
   app.addHook('preHandler', async (request, reply) => {
     if (isStaticAsset(request)) return;
     await loadViewer(request, reply, deps);
-    if (unsafeMethods.has(request.method) && !csrfExempt.has(`${request.method} ${request.routeOptions.url}`)) {
+    if (
+      unsafeMethods.has(request.method) &&
+      !csrfExempt.has(`${request.method} ${request.routeOptions.url}`)
+    ) {
       checkCsrf(request);
     }
   });

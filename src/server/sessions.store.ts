@@ -17,7 +17,11 @@ export interface Session {
 }
 
 /** Starts a session and returns the cookie's token; only its hash is stored. */
-export async function startSession(db: Queryable, userId: string, now: Date): Promise<{ token: string; csrfToken: string }> {
+export async function startSession(
+  db: Queryable,
+  userId: string,
+  now: Date,
+): Promise<{ token: string; csrfToken: string }> {
   const token = newToken();
   const csrfToken = newToken();
   await db.query(
@@ -31,7 +35,12 @@ export async function startSession(db: Queryable, userId: string, now: Date): Pr
  * The session behind a cookie, if it is still live. A session idle for longer than the limit is
  * ended here, so the next request must sign in again.
  */
-export async function resumeSession(db: Queryable, token: string, now: Date, idleMinutes: number): Promise<Session | undefined> {
+export async function resumeSession(
+  db: Queryable,
+  token: string,
+  now: Date,
+  idleMinutes: number,
+): Promise<Session | undefined> {
   const tokenHash = hashToken(token);
   const [row] = await db.query<{ user_id: string; csrf_token: string; last_seen_at: Date }>(
     'select user_id, csrf_token, last_seen_at from user_session where token_hash = $1',

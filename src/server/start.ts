@@ -15,21 +15,30 @@ export interface RunningSystem {
 /**
  * Opens and migrates the database, loads demo data on the first start in demo mode, and starts the server.
  */
-export async function startSystem(config: Config, log: (line: string) => void = console.log): Promise<RunningSystem> {
+export async function startSystem(
+  config: Config,
+  log: (line: string) => void = console.log,
+): Promise<RunningSystem> {
   const db = await openDatabase(config);
   await migrate(db);
   if (config.demo) {
-    const [{ users } = { users: 0 }] = await db.query<{ users: number }>('select count(*)::int as users from app_user');
+    const [{ users } = { users: 0 }] = await db.query<{ users: number }>(
+      'select count(*)::int as users from app_user',
+    );
     if (users === 0) {
       log('First start in demo mode: loading demo data…');
       const summary = await loadDemoData(db, { patients: 200 });
-      log(`Loaded ${summary.organisations} organisations, ${summary.users} people and ${summary.patients} patients.`);
+      log(
+        `Loaded ${summary.organisations} organisations, ${summary.users} people and ${summary.patients} patients.`,
+      );
     }
   }
   const app = await buildApp({ db, config, clock: () => new Date() });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('127.0.0.1', 'localhost');
-  log(`Jointly is running at ${url} on ${db.kind === 'embedded' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}.`);
+  log(
+    `Jointly is running at ${url} on ${db.kind === 'embedded' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}.`,
+  );
   if (config.demo) {
     log('Demo mode. Sign in with any of these (password demo-password-1):');
     for (const line of demoSignIns) log(`  ${line}`);

@@ -1,8 +1,8 @@
 import type { Environment } from 'nunjucks';
 import { ageOn, describeAge, formatDate, type PlainDate } from '../kernel/dates.ts';
 import { formatNhsNumber } from '../kernel/nhs-number.ts';
+import { type OrganisationKind, organisationKindLabels, type Role, roleLabels } from '../kernel/roles.ts';
 import { navigationFor } from '../web/navigation.ts';
-import { organisationKindLabels, type OrganisationKind, type Role, roleLabels } from '../kernel/roles.ts';
 
 /** Filters the templates use to show values the way clinicians read them. */
 export function configureTemplates(env: Environment): void {
@@ -24,7 +24,10 @@ export function configureTemplates(env: Environment): void {
     describeAge(ageOn(dateOfBirth as PlainDate, today as PlainDate)),
   );
   env.addFilter('roleLabel', (role: string) => roleLabels[role as Role] ?? role);
-  env.addFilter('organisationKindLabel', (kind: string) => organisationKindLabels[kind as OrganisationKind] ?? kind);
+  env.addFilter(
+    'organisationKindLabel',
+    (kind: string) => organisationKindLabels[kind as OrganisationKind] ?? kind,
+  );
   env.addFilter('humanise', (value: string | null | undefined) => {
     if (!value) return '';
     const words = value.replaceAll('_', ' ').replaceAll('-', ' ');

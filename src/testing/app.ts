@@ -23,17 +23,28 @@ export interface SignedInClient {
   /** Posts a web form (the CSRF token is added unless `_csrf` is given). */
   postForm(url: string, form: Record<string, string | string[]>): Promise<LightMyRequestResponse>;
   /** Calls the JSON API with the session cookie and CSRF header. */
-  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  api(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<LightMyRequestResponse>;
 }
 
-export async function testApp(db: Database, config: Partial<Config> = {}, start = new Date('2026-11-26T10:00:00Z')): Promise<TestApp> {
+export async function testApp(
+  db: Database,
+  config: Partial<Config> = {},
+  start = new Date('2026-11-26T10:00:00Z'),
+): Promise<TestApp> {
   const clock = {
     now: start,
     advanceMinutes(minutes: number) {
       clock.now = new Date(clock.now.getTime() + minutes * 60_000);
     },
   };
-  const fullConfig = loadConfig({ JOINTLY_DEMO: 'true', JOINTLY_LOG_LEVEL: 'silent' }, config);
+  const fullConfig = loadConfig(
+    { JOINTLY_DEMO: 'true', JOINTLY_LOG_LEVEL: 'silent', JOINTLY_SIGNIN_RATE_PER_MINUTE: '1000' },
+    config,
+  );
   const app = await buildApp({ db, config: fullConfig, clock: () => clock.now });
   await app.ready();
 
@@ -56,7 +67,11 @@ export async function testApp(db: Database, config: Partial<Config> = {}, start 
       app.inject({
         method,
         url,
-        headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          cookie,
+          'x-csrf-token': csrfToken,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       }),
   });
@@ -67,7 +82,8 @@ export async function testApp(db: Database, config: Partial<Config> = {}, start 
     clock,
     async signIn(email, password = DEMO_PASSWORD) {
       const res = await app.inject({ method: 'POST', url: '/api/session', payload: { email, password } });
-      if (res.statusCode !== 201) throw new Error(`sign-in as ${email} failed: ${res.statusCode} ${res.body}`);
+      if (res.statusCode !== 201)
+        throw new Error(`sign-in as ${email} failed: ${res.statusCode} ${res.body}`);
       const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
       return client(cookie, res.json().csrfToken);
     },

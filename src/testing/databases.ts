@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type Database, openEmbedded, openServer } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';

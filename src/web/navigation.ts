@@ -14,15 +14,22 @@ const registerRoles: readonly Role[] = ['consultant', 'nurse_specialist', 'team_
 export function navigationFor(viewer: SignedInUser, currentPath: string): NavItem[] {
   const roles = new Set(viewer.memberships.map((m) => m.role));
   const items: NavItem[] = [];
-  const clinical = viewer.memberships.some((m) => m.organisationId !== null && actionsByRole[m.role].includes('read'));
+  const clinical = viewer.memberships.some(
+    (m) => m.organisationId !== null && actionsByRole[m.role].includes('read'),
+  );
   if (clinical) {
     items.push({ text: 'Patients', href: '/patients' });
     items.push({ text: 'Find a patient', href: '/patients/search' });
   }
-  if (viewer.memberships.some((m) => registerRoles.includes(m.role) && m.organisationKind === 'specialist_centre')) {
+  if (
+    viewer.memberships.some(
+      (m) => registerRoles.includes(m.role) && m.organisationKind === 'specialist_centre',
+    )
+  ) {
     items.push({ text: 'Register a patient', href: '/patients/new' });
   }
-  if (roles.has('parent_carer') || roles.has('young_person')) items.push({ text: 'My family', href: '/family' });
+  if (roles.has('parent_carer') || roles.has('young_person'))
+    items.push({ text: 'My family', href: '/family' });
   if (roles.has('service_administrator')) {
     items.push({ text: 'Organisations', href: '/admin/organisations' });
     items.push({ text: 'Users', href: '/admin/users' });
