@@ -18,7 +18,10 @@ const provenance = {
 export const sourcedNumber = z.object({ value: z.number().finite(), ...provenance }).strict();
 export type SourcedNumber = z.infer<typeof sourcedNumber>;
 
-const positive = sourcedNumber.refine((n) => n.value > 0, { message: 'Must be more than zero', path: ['value'] });
+const positive = sourcedNumber.refine((n) => n.value > 0, {
+  message: 'Must be more than zero',
+  path: ['value'],
+});
 const wholeDays = sourcedNumber.refine((n) => Number.isInteger(n.value) && n.value >= 0, {
   message: 'Must be a whole number of days or weeks, zero or more',
   path: ['value'],
@@ -57,7 +60,16 @@ export const panels = ['FBC', 'LFT', 'U&E', 'CRP', 'ESR', 'lipids'] as const;
 export type Panel = (typeof panels)[number];
 
 export const routes = ['oral', 'subcutaneous', 'intravenous'] as const;
-export const forms = ['tablet', 'oral solution', 'prefilled syringe', 'prefilled pen', 'vial for infusion'] as const;
+export const forms = [
+  'tablet',
+  'capsule',
+  'oral solution',
+  'oral suspension',
+  'prefilled syringe',
+  'prefilled pen',
+  'vial for infusion',
+  'vial for injection',
+] as const;
 
 const medicine = z
   .object({
@@ -86,7 +98,10 @@ const frequency = z.discriminatedUnion('kind', [
 ]);
 
 const commonDosing = {
-  /** The most a patient may have per period, whatever their size; above it needs a consultant's override. */
+  /**
+   * The most a patient may have per period (`per`: a week, a day or one dose), whatever their size;
+   * above it needs a consultant's override.
+   */
   maximumMg: positive,
   frequency,
   routes: z.array(z.enum(routes)).min(1),
@@ -146,19 +161,18 @@ const phaseEnd = z.discriminatedUnion('kind', [
 const monitoring = z
   .object({
     baselineTests: z.array(sentence),
-    phases: z
-      .array(
-        z
-          .object({
-            name: sentence,
-            panels: z.array(z.enum(panels)).min(1),
-            intervalDays: positive,
-            until: phaseEnd,
-            ...provenance,
-          })
-          .strict(),
-      )
-      .min(1),
+    /** In order; blood monitoring stops when the last phase ends. None: no routine blood monitoring. */
+    phases: z.array(
+      z
+        .object({
+          name: sentence,
+          panels: z.array(z.enum(panels)).min(1),
+          intervalDays: positive,
+          until: phaseEnd,
+          ...provenance,
+        })
+        .strict(),
+    ),
     /** After a dose increase the schedule starts again from the first phase, then resumes. */
     restartOnDoseIncrease: z.boolean(),
     overdue: z
@@ -177,7 +191,9 @@ const thresholdRule = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('below'), value: sourcedNumber }).strict(),
   z.object({ kind: z.literal('above'), value: sourcedNumber }).strict(),
   /** Above a multiple of the upper limit of normal, optionally only up to an absolute value. */
-  z.object({ kind: z.literal('above-uln-multiple'), multiple: positive, upTo: sourcedNumber.optional() }).strict(),
+  z
+    .object({ kind: z.literal('above-uln-multiple'), multiple: positive, upTo: sourcedNumber.optional() })
+    .strict(),
   /** A rise of more than this percentage over the patient's own lowest value in the period. */
   z.object({ kind: z.literal('rise-from-baseline'), percent: positive, overMonths: positive }).strict(),
   /** This many falls in a row. */
@@ -234,7 +250,10 @@ export const protocolSchema = z
       })
       .strict(),
     dosing,
-    folicAcid: z.object({ advice: sentence, ...provenance }).strict().nullable(),
+    folicAcid: z
+      .object({ advice: sentence, ...provenance })
+      .strict()
+      .nullable(),
     monitoring,
     thresholds: z.array(threshold),
     vaccines: z.object({ advice: z.array(sentence).min(1), ...provenance }).strict(),
@@ -252,6 +271,14 @@ export const protocolSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    // NPSA: methotrexate for non-cancer use is given once a week; a daily dose is a Never Event.
+    if (p.medicines.some((m) => /methotrexate/i.test(m.name)) && p.dosing.frequency.kind !== 'once-weekly') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dosing', 'frequency'],
+        message: 'Methotrexate must be once weekly (NPSA safety alert; REFERENCE.md §1.5)',
+      });
+    }
     if (p.dosing.basis !== 'weight-band' && p.dosing.rangeMin.value > p.dosing.rangeMax.value) {
       ctx.addIssue({
         code: 'custom',
@@ -260,7 +287,11 @@ export const protocolSchema = z
       });
     }
     if (p.reviewDate <= p.effectiveDate) {
-      ctx.addIssue({ code: 'custom', path: ['reviewDate'], message: 'The review date must be after the effective date' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reviewDate'],
+        message: 'The review date must be after the effective date',
+      });
     }
     if (p.trafficLight === 'amber' && (!p.transfer || !p.gpResponse)) {
       ctx.addIssue({
@@ -287,11 +318,16 @@ export interface ProtocolProblem {
   message: string;
 }
 
-export function checkProtocol(data: unknown): { ok: true; protocol: Protocol } | { ok: false; problems: ProtocolProblem[] } {
+export function checkProtocol(
+  data: unknown,
+): { ok: true; protocol: Protocol } | { ok: false; problems: ProtocolProblem[] } {
   const parsed = protocolSchema.safeParse(data);
   if (parsed.success) return { ok: true, protocol: parsed.data };
   return {
     ok: false,
-    problems: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(the whole file)', message: i.message })),
+    problems: parsed.error.issues.map((i) => ({
+      path: i.path.join('.') || '(the whole file)',
+      message: i.message,
+    })),
   };
 }
