@@ -8,7 +8,17 @@ export type PatientAction =
   | 'record-growth'
   | 'record-diagnosis'
   | 'edit-care-team'
-  | 'view-access-log';
+  | 'view-access-log'
+  /** Start, change or stop a medicine; ask a GP practice to share care. */
+  | 'manage-medicines'
+  /** Approve a dose above the protocol's range or maximum. */
+  | 'override-dose'
+  /** Accept or decline a request to share care. */
+  | 'answer-shared-care'
+  /** Agree, as the family, to shared care. */
+  | 'give-consent'
+  /** Record a prescription issued. */
+  | 'record-prescription';
 
 /** How a person is connected to a patient; the only ways to see a record. */
 export type Relationship = 'care-team' | 'carer' | 'self' | 'break-glass';
@@ -36,7 +46,13 @@ export interface PatientRelationships {
 }
 
 export type AccessDecision =
-  | { allowed: true; relationship: Relationship; role: Role; organisationId: string | null; breakGlassReason?: string }
+  | {
+      allowed: true;
+      relationship: Relationship;
+      role: Role;
+      organisationId: string | null;
+      breakGlassReason?: string;
+    }
   | { allowed: false; reason: string };
 
 /**
@@ -45,7 +61,17 @@ export type AccessDecision =
  * they have no actions here, so no relationship lets them into a record.
  */
 export const actionsByRole: Record<Role, readonly PatientAction[]> = {
-  consultant: ['read', 'edit-demographics', 'record-growth', 'record-diagnosis', 'edit-care-team', 'view-access-log'],
+  consultant: [
+    'read',
+    'edit-demographics',
+    'record-growth',
+    'record-diagnosis',
+    'edit-care-team',
+    'view-access-log',
+    'manage-medicines',
+    'override-dose',
+    'record-prescription',
+  ],
   nurse_specialist: [
     'read',
     'edit-demographics',
@@ -53,16 +79,18 @@ export const actionsByRole: Record<Role, readonly PatientAction[]> = {
     'record-diagnosis',
     'edit-care-team',
     'view-access-log',
+    'manage-medicines',
+    'record-prescription',
   ],
   pharmacist: ['read', 'record-growth'],
   team_administrator: ['read', 'edit-demographics', 'edit-care-team', 'view-access-log'],
-  gp: ['read', 'edit-demographics', 'record-growth'],
+  gp: ['read', 'edit-demographics', 'record-growth', 'answer-shared-care', 'record-prescription'],
   practice_nurse: ['read', 'edit-demographics', 'record-growth'],
-  practice_pharmacist: ['read'],
+  practice_pharmacist: ['read', 'record-prescription'],
   local_paediatrician: ['read', 'record-growth', 'record-diagnosis'],
   allied_health_professional: ['read', 'record-growth'],
-  parent_carer: ['read'],
-  young_person: ['read'],
+  parent_carer: ['read', 'give-consent'],
+  young_person: ['read', 'give-consent'],
   service_administrator: [],
   clinical_safety_officer: [],
 };
@@ -81,7 +109,15 @@ export const breakGlassRoles: readonly Role[] = [
 const breakGlassActions: readonly PatientAction[] = ['read'];
 
 /** Actions only the specialist team may take, whatever the role's name elsewhere. */
-const specialistTeamOnly: readonly PatientAction[] = ['edit-care-team', 'view-access-log', 'record-diagnosis'];
+const specialistTeamOnly: readonly PatientAction[] = [
+  'edit-care-team',
+  'view-access-log',
+  'record-diagnosis',
+  'manage-medicines',
+  'override-dose',
+];
+/** Actions only a GP practice may take. */
+const gpPracticeOnly: readonly PatientAction[] = ['answer-shared-care'];
 
 const actionWords: Record<PatientAction, string> = {
   read: 'see this record',
@@ -90,9 +126,17 @@ const actionWords: Record<PatientAction, string> = {
   'record-diagnosis': 'record diagnoses',
   'edit-care-team': 'change the care team',
   'view-access-log': 'see who has looked at this record',
+  'manage-medicines': 'start or change medicines or ask a GP practice to share care',
+  'override-dose': 'approve a dose outside the protocol',
+  'answer-shared-care': 'accept or decline shared care',
+  'give-consent': 'give consent to shared care',
+  'record-prescription': 'record a prescription',
 };
 
-export function isCurrent(member: { startDate: PlainDate; endDate: PlainDate | null }, today: PlainDate): boolean {
+export function isCurrent(
+  member: { startDate: PlainDate; endDate: PlainDate | null },
+  today: PlainDate,
+): boolean {
   return member.startDate <= today && (member.endDate === null || member.endDate >= today);
 }
 
@@ -103,12 +147,15 @@ export function decideAccess(
   action: PatientAction,
   at: { today: PlainDate; now: Date },
 ): AccessDecision {
-  const currentTeam = new Set(patient.careTeam.filter((m) => isCurrent(m, at.today)).map((m) => m.organisationId));
+  const currentTeam = new Set(
+    patient.careTeam.filter((m) => isCurrent(m, at.today)).map((m) => m.organisationId),
+  );
   const allowedRoles = viewer.memberships.filter((m) => actionsByRole[m.role].includes(action));
 
   for (const m of allowedRoles) {
     if (m.organisationId === null) continue;
     if (specialistTeamOnly.includes(action) && m.organisationKind !== 'specialist_centre') continue;
+    if (gpPracticeOnly.includes(action) && m.organisationKind !== 'gp_practice') continue;
     if (currentTeam.has(m.organisationId)) return granted('care-team', m);
   }
   for (const m of allowedRoles) {
@@ -143,12 +190,17 @@ function refusalReason(viewer: Viewer, action: PatientAction, roleAllowsAction: 
   }
   const codes = viewer.memberships.map((m) => m.organisationCode).filter(Boolean);
   const yours = codes.length ? ` (${[...new Set(codes)].join(', ')})` : '';
+  if (gpPracticeOnly.includes(action)) {
+    return `Only the GP practice in this patient's current care team may ${actionWords[action]}; your organisation${yours} is not it.`;
+  }
   if (specialistTeamOnly.includes(action)) {
     return `Only the specialist team in this patient's current care team may ${actionWords[action]}; your organisation${yours} is not it.`;
   }
   const canBreakGlass = viewer.memberships.some((m) => breakGlassRoles.includes(m.role)) && action === 'read';
   return `Your organisation${yours} is not in this patient's current care team${
-    canBreakGlass ? ', and you have no current break-glass access. In an emergency you may declare break-glass access with a reason.' : '.'
+    canBreakGlass
+      ? ', and you have no current break-glass access. In an emergency you may declare break-glass access with a reason.'
+      : '.'
   }`;
 }
 

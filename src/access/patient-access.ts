@@ -53,7 +53,9 @@ export async function authorisePatientChange(
   auditAction: string,
   details: Record<string, unknown> = {},
 ): Promise<AuthorisedChange> {
-  const relationships = isUuid(patientId) ? await loadRelationships(db, patientId, asker.viewer.id) : undefined;
+  const relationships = isUuid(patientId)
+    ? await loadRelationships(db, patientId, asker.viewer.id, asker.now)
+    : undefined;
   if (!relationships) throw new JointlyError('NOT_FOUND', 'There is no patient with that identifier.');
   const decision = decideAccess(asker.viewer, relationships, action, { today: asker.today, now: asker.now });
   const base = {
@@ -88,10 +90,18 @@ export async function authorisePatientChange(
     details,
   };
   const grant =
-    decision.relationship === 'break-glass' ? relationships.breakGlass.find((g) => g.expiresAt > asker.now) : undefined;
+    decision.relationship === 'break-glass'
+      ? relationships.breakGlass.find((g) => g.expiresAt > asker.now)
+      : undefined;
   return {
-    access: { ...decision, patientId, viewer: asker.viewer, ...(grant ? { expiresAt: grant.expiresAt } : {}) },
-    audit: (tx, extraDetails = {}) => appendAudit(tx, { ...allowed, details: { ...details, ...extraDetails } }),
+    access: {
+      ...decision,
+      patientId,
+      viewer: asker.viewer,
+      ...(grant ? { expiresAt: grant.expiresAt } : {}),
+    },
+    audit: (tx, extraDetails = {}) =>
+      appendAudit(tx, { ...allowed, details: { ...details, ...extraDetails } }),
   };
 }
 

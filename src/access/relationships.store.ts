@@ -7,6 +7,7 @@ export async function loadRelationships(
   db: Queryable,
   patientId: string,
   viewerId: string,
+  now: Date,
 ): Promise<PatientRelationships | undefined> {
   const [row] = await db.query<{
     user_id: string | null;
@@ -22,9 +23,9 @@ export async function loadRelationships(
         from patient_carer pc where pc.patient_id = p.id) as carers,
        (select coalesce(jsonb_agg(jsonb_build_object('expiresAt', b.expires_at, 'reason', b.reason)
           order by b.expires_at desc), '[]')
-        from break_glass b where b.patient_id = p.id and b.user_id = $2 and b.expires_at > now() - interval '1 day') as break_glass
+        from break_glass b where b.patient_id = p.id and b.user_id = $2 and b.expires_at > $3) as break_glass
      from patient p where p.id = $1`,
-    [patientId, viewerId],
+    [patientId, viewerId, now],
   );
   if (!row) return undefined;
   return {

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { demoSignIns, loadDemoData } from '../demo/demo-data.ts';
+import { syncShippedProtocols } from '../protocols/protocols.store.ts';
 import { buildApp } from './app.ts';
 
 export interface RunningSystem {
@@ -21,6 +22,7 @@ export async function startSystem(
 ): Promise<RunningSystem> {
   const db = await openDatabase(config);
   await migrate(db);
+  await syncShippedProtocols(db);
   if (config.demo) {
     const [{ users } = { users: 0 }] = await db.query<{ users: number }>(
       'select count(*)::int as users from app_user',

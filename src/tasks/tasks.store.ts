@@ -1,0 +1,76 @@
+import type { Queryable } from '../db/database.ts';
+import type { PlainDate } from '../kernel/dates.ts';
+
+/** Work one organisation must do for one patient. */
+export interface NewTask {
+  organisationId: string;
+  patientId: string;
+  /** What sort of work: 'answer-shared-care-request', 'shared-care-no-response', 'dose-changed', … */
+  kind: string;
+  title: string;
+  /** What the task is about (an agreement, an order, a result). One open task per kind, subject and organisation. */
+  subjectId: string;
+  dueOn: PlainDate | null;
+}
+
+export interface TaskRecord extends NewTask {
+  id: string;
+  status: 'open' | 'done' | 'cancelled';
+  createdAt: Date;
+}
+
+/** Opens a task unless the same one is already open; returns whether a new one was opened. */
+export async function openTask(q: Queryable, task: NewTask): Promise<boolean> {
+  const rows = await q.query(
+    `insert into task (organisation_id, patient_id, kind, title, subject_id, due_on)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (kind, subject_id, organisation_id) where status = 'open' do nothing
+     returning id`,
+    [task.organisationId, task.patientId, task.kind, task.title, task.subjectId, task.dueOn],
+  );
+  return rows.length > 0;
+}
+
+/** Closes the open tasks of a kind about a subject (say, when the GP answers the request). */
+export async function closeTasks(
+  q: Queryable,
+  subjectId: string,
+  kind: string,
+  by: { userId: string | null; outcome: string },
+): Promise<void> {
+  await q.query(
+    `update task set status = 'done', completed_at = now(), completed_by = $3, outcome = $4
+     where subject_id = $1 and kind = $2 and status = 'open'`,
+    [subjectId, kind, by.userId, by.outcome],
+  );
+}
+
+/** An organisation's open tasks, oldest due first. */
+export async function openTasksFor(q: Queryable, organisationIds: readonly string[]): Promise<TaskRecord[]> {
+  const rows = await q.query<{
+    id: string;
+    organisation_id: string;
+    patient_id: string;
+    kind: string;
+    title: string;
+    subject_id: string;
+    due_on: PlainDate | null;
+    status: TaskRecord['status'];
+    created_at: Date;
+  }>(
+    `select id, organisation_id, patient_id, kind, title, subject_id, due_on, status, created_at from task
+     where organisation_id = any($1::uuid[]) and status = 'open' order by due_on nulls last, created_at`,
+    [organisationIds],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    organisationId: r.organisation_id,
+    patientId: r.patient_id,
+    kind: r.kind,
+    title: r.title,
+    subjectId: r.subject_id,
+    dueOn: r.due_on,
+    status: r.status,
+    createdAt: r.created_at,
+  }));
+}
