@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PlainDate } from '../kernel/dates.ts';
 import { shippedProtocol } from '../protocols/shipped.ts';
-import { calculateDose, checkProposedDose, describeWeeklyTablets, mostellerBsa } from './dose.rules.ts';
+import { calculateDose, checkProposedDose, describeWeeklyTablets } from './dose.rules.ts';
 
 const today = '2026-11-26' as PlainDate;
 const methotrexate = shippedProtocol('methotrexate-oral-jia')!;
 const tocilizumab = shippedProtocol('tocilizumab-pjia')!;
 
-describe('methotrexate by mouth: 10–15 mg/m² once weekly, 2.5 mg tablets, at most 25 mg a week (REFERENCE §1.1, §1.5)', () => {
+describe('methotrexate by mouth: 10–15 mg/m² once weekly from the BSA shown (2 places), 2.5 mg tablets, at most 25 mg a week (REFERENCE §1.1, §1.5)', () => {
   const cases = [
     {
       child: 'a 4-year-old, 100 cm and 16 kg',
@@ -148,8 +148,4 @@ describe('tocilizumab for polyarticular JIA: by weight band (REFERENCE §2.2)', 
     assert.ok(result.ok);
     assert.equal(result.dose.exactMinMg, 320);
   });
-});
-
-test('Mosteller body surface area', () => {
-  assert.equal(Math.round(mostellerBsa({ heightCm: 140, weightKg: 35 }) * 100) / 100, 1.17);
 });

@@ -1,4 +1,5 @@
 import { daysBetween, type PlainDate } from '../kernel/dates.ts';
+import { bodySurfaceArea } from '../patients/growth.rules.ts';
 import type { Protocol } from '../protocols/protocol.schema.ts';
 
 /** The weight and height a dose is worked out from. */
@@ -6,11 +7,6 @@ export interface Measurement {
   measuredOn: PlainDate;
   weightKg: number;
   heightCm: number;
-}
-
-/** Body surface area by Mosteller: √(height cm × weight kg / 3600), in m². */
-export function mostellerBsa(m: Pick<Measurement, 'weightKg' | 'heightCm'>): number {
-  return Math.sqrt((m.heightCm * m.weightKg) / 3600);
 }
 
 /** A worked dose, with every number shown so that nothing is rounded silently. */
@@ -106,7 +102,7 @@ function exactRange(dosing: Protocol['dosing'], m: Measurement, unconfirmed: str
   }
   for (const n of [dosing.rangeMin, dosing.rangeMax]) if (!n.confirmed) unconfirmed.push(n.source);
   if (dosing.basis === 'per-m2') {
-    const bsa = mostellerBsa(m);
+    const bsa = bodySurfaceArea(m.heightCm, m.weightKg);
     return {
       min: dosing.rangeMin.value * bsa,
       max: dosing.rangeMax.value * bsa,
