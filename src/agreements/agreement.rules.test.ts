@@ -165,7 +165,7 @@ describe('no sequence of actions reaches an illegal agreement state', () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 400 },
     );
     assert.ok(reachedActive > 0, 'the random walks reach the active state, so the checks above are exercised');
   });

@@ -15,8 +15,8 @@ describe('methotrexate by mouth: 10–15 mg/m² once weekly from the BSA shown (
       heightCm: 100,
       weightKg: 16,
       bsa: 0.67,
-      min: 6.67,
-      max: 10,
+      min: 6.7,
+      max: 10.05,
       doses: [7.5, 10],
     },
     {
@@ -24,8 +24,8 @@ describe('methotrexate by mouth: 10–15 mg/m² once weekly from the BSA shown (
       heightCm: 140,
       weightKg: 35,
       bsa: 1.17,
-      min: 11.67,
-      max: 17.5,
+      min: 11.7,
+      max: 17.55,
       doses: [12.5, 15, 17.5],
     },
     {
@@ -33,8 +33,8 @@ describe('methotrexate by mouth: 10–15 mg/m² once weekly from the BSA shown (
       heightCm: 170,
       weightKg: 70,
       bsa: 1.82,
-      min: 18.18,
-      max: 27.27,
+      min: 18.2,
+      max: 27.3,
       doses: [20, 22.5, 25],
     },
   ];
