@@ -23,7 +23,10 @@ const flag = z
   .transform((v) => ['true', '1', 'yes'].includes(v));
 
 const env = z.object({
-  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   JOINTLY_DATA_DIR: z.string().min(1).default('./data'),
   JOINTLY_HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -59,7 +59,10 @@ export const newAgreement: AgreementFacts = {
 };
 
 /** Each step: the states it may start from, the parties who may take it, and the state it leads to. */
-const transitions: Record<AgreementEventKind, { from: readonly AgreementState[]; by: readonly AgreementParty[]; to: AgreementState }> = {
+const transitions: Record<
+  AgreementEventKind,
+  { from: readonly AgreementState[]; by: readonly AgreementParty[]; to: AgreementState }
+> = {
   request: { from: ['draft', 'no-response'], by: ['specialist-team'], to: 'requested' },
   accept: { from: ['requested', 'no-response'], by: ['gp-practice'], to: 'accepted' },
   decline: { from: ['requested', 'no-response'], by: ['gp-practice'], to: 'declined' },
@@ -68,7 +71,11 @@ const transitions: Record<AgreementEventKind, { from: readonly AgreementState[];
   activate: { from: ['consented'], by: ['system', 'specialist-team'], to: 'active' },
   suspend: { from: ['active'], by: ['specialist-team', 'gp-practice'], to: 'suspended' },
   resume: { from: ['suspended'], by: ['specialist-team'], to: 'active' },
-  end: { from: ['active', 'suspended', 'consented', 'accepted'], by: ['specialist-team', 'gp-practice'], to: 'ended' },
+  end: {
+    from: ['active', 'suspended', 'consented', 'accepted'],
+    by: ['specialist-team', 'gp-practice'],
+    to: 'ended',
+  },
   withdraw: { from: ['draft', 'requested', 'no-response'], by: ['specialist-team'], to: 'withdrawn' },
 };
 
@@ -97,11 +104,13 @@ export type StepResult = { ok: true; facts: AgreementFacts } | { ok: false; reas
 /** Takes one step, or says exactly why it cannot be taken. */
 export function takeStep(facts: AgreementFacts, event: AgreementEvent, by: AgreementParty): StepResult {
   const rule = transitions[event.kind];
-  if (!rule.by.includes(by)) {
-    return { ok: false, reason: `Only ${rule.by.map((p) => partyWords[p]).join(' or ')} may ${describeStep(event.kind)}.` };
-  }
+  const notYours = partyRefusal(event.kind, by);
+  if (notYours) return { ok: false, reason: notYours };
   if (!rule.from.includes(facts.state)) {
-    return { ok: false, reason: `You cannot ${describeStep(event.kind)}: the agreement is ${stateWords[facts.state]}.` };
+    return {
+      ok: false,
+      reason: `You cannot ${describeStep(event.kind)}: the agreement is ${stateWords[facts.state]}.`,
+    };
   }
   const problem = eventProblem(facts, event);
   if (problem) return { ok: false, reason: problem };
@@ -111,9 +120,13 @@ export function takeStep(facts: AgreementFacts, event: AgreementEvent, by: Agree
 function eventProblem(facts: AgreementFacts, event: AgreementEvent): string | undefined {
   switch (event.kind) {
     case 'request':
-      return event.responseDueOn <= event.on ? 'The response date must be after the request date.' : undefined;
+      return event.responseDueOn <= event.on
+        ? 'The response date must be after the request date.'
+        : undefined;
     case 'accept':
-      return event.transferDate < event.on ? 'The transfer date cannot be before the day of acceptance.' : undefined;
+      return event.transferDate < event.on
+        ? 'The transfer date cannot be before the day of acceptance.'
+        : undefined;
     case 'decline':
     case 'suspend':
     case 'end':
@@ -161,6 +174,19 @@ function describeStep(kind: AgreementEventKind): string {
   };
   return words[kind];
 }
+
+/**
+ * Why a party may never take a step (whatever the agreement's state), or undefined if it may; so that a
+ * refusal can tell "not yours to take" (403) from "not now" (409).
+ */
+export function partyRefusal(kind: AgreementEventKind, by: AgreementParty): string | undefined {
+  const rule = transitions[kind];
+  if (rule.by.includes(by)) return undefined;
+  return `Only ${rule.by.map((p) => partyWords[p]).join(' or ')} may ${describeStep(kind)}.`;
+}
+
+/** States an agreement never leaves: a new agreement is needed to share care again. */
+export const closedStates: readonly AgreementState[] = ['declined', 'ended', 'withdrawn'];
 
 /** The steps a party may take now, for showing the right buttons. */
 export function stepsOpenTo(facts: AgreementFacts, by: AgreementParty): AgreementEventKind[] {

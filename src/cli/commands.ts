@@ -1,14 +1,17 @@
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
+import { sweepAgreementClocks } from '../agreements/agreement-clock.ts';
 import { verifyAuditChain } from '../audit/audit.store.ts';
 import { exportAuditCsv } from '../audit/audit-export.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadDemoData } from '../demo/demo-data.ts';
+import { todayInUk } from '../kernel/dates.ts';
 import { JointlyError } from '../kernel/errors.ts';
 import { createUser } from '../people/users.ts';
+import { checkProtocolFile } from '../protocols/protocol-file.ts';
 import { startSystem } from '../server/start.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -23,6 +26,8 @@ const usage = `Usage: jointly <command>
   audit export [--from DATE] [--to DATE] [--out FILE]
                              write the audit trail as CSV (to standard output unless --out)
   audit verify               check the audit trail's hash chain
+  agreements sweep           run the shared care response clock now (reminders, no response, transfer dates)
+  protocol check FILE        check a shared care protocol file against the schema (no database needed)
 
 Configuration comes from the environment: DATABASE_URL, PORT, JOINTLY_DATA_DIR, JOINTLY_DEMO, …`;
 
@@ -118,6 +123,19 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
         });
       }
       break;
+    case 'protocol':
+      if (sub !== 'check' || !args[2]) break;
+      return checkProtocolFile(args[2]);
+    case 'agreements':
+      if (sub !== 'sweep') break;
+      return withDatabase(config, async (db) => {
+        await migrate(db);
+        const counts = await sweepAgreementClocks(db, todayInUk());
+        console.log(
+          `Shared care clock: ${counts.remindersSent} reminders sent, ${counts.markedNoResponse} requests marked no response, ${counts.activated} agreements made active.`,
+        );
+        return 0;
+      });
     case undefined:
     case 'help':
       console.log(usage);

@@ -149,3 +149,45 @@ describe('tocilizumab for polyarticular JIA: by weight band (REFERENCE §2.2)', 
     assert.equal(result.dose.exactMinMg, 320);
   });
 });
+
+describe('what the calculation shows', () => {
+  test('the protocol’s own rule, and each unconfirmed number named with its source', () => {
+    const result = calculateDose(
+      methotrexate.dosing,
+      { measuredOn: today, heightCm: 140, weightKg: 35 },
+      today,
+    );
+    assert.ok(result.ok);
+    assert.equal(result.dose.protocolRange, '10–15 mg/m² per week');
+    assert.ok(result.dose.unconfirmed.some((s) => s.startsWith('Maximum 25 mg per week: DEFAULTS.md')));
+    assert.ok(
+      result.dose.unconfirmed.some((s) => s.startsWith('Weight and height measured within 90 days: ')),
+    );
+  });
+
+  test('a stale weight is refused naming the date it was measured', () => {
+    const result = calculateDose(
+      methotrexate.dosing,
+      { measuredOn: '2025-12-08' as PlainDate, heightCm: 136.2, weightKg: 30.5 },
+      today,
+    );
+    assert.ok(!result.ok);
+    assert.match(result.problem.message, /measured on 8 December 2025, 353 days ago/);
+  });
+
+  test('a weight below every band of a banded protocol gives no dose, rather than 0 mg', () => {
+    const adalimumab = shippedProtocol('adalimumab-jia')!;
+    const result = calculateDose(adalimumab.dosing, { measuredOn: today, heightCm: 70, weightKg: 8 }, today);
+    assert.ok(!result.ok);
+    assert.equal(result.problem.kind, 'no-weight-band');
+    assert.match(result.problem.message, /no dose for a weight of 8 kg/);
+    const banded = calculateDose(
+      adalimumab.dosing,
+      { measuredOn: today, heightCm: 130, weightKg: 25 },
+      today,
+    );
+    assert.ok(banded.ok);
+    assert.equal(banded.dose.protocolRange, '20 mg per dose from 10 kg to under 30 kg');
+    assert.deepEqual(banded.dose.prescribableMg, [20]);
+  });
+});

@@ -1,4 +1,4 @@
-import { daysBetween, type PlainDate } from '../kernel/dates.ts';
+import { daysBetween, formatDate, type PlainDate } from '../kernel/dates.ts';
 import { bodySurfaceArea } from '../patients/growth.rules.ts';
 import type { Protocol } from '../protocols/protocol.schema.ts';
 
@@ -16,6 +16,8 @@ export interface DoseCalculation {
   bsaM2?: number;
   weightKg: number;
   measuredOn: PlainDate;
+  /** The protocol's rule as it reads: "10–15 mg/m² per week", "20 mg per dose from 10 kg to under 30 kg". */
+  protocolRange: string;
   /** The protocol's range for this child, before rounding, in mg per period. */
   exactMinMg: number;
   exactMaxMg: number;
@@ -24,13 +26,14 @@ export interface DoseCalculation {
   maximumMg: number;
   /** The unit the dose covers: "week", "day" or "dose". */
   per: string;
-  /** Whether any number used is awaiting local confirmation. */
+  /** Each number used that is awaiting local confirmation: what it is, then its source. */
   unconfirmed: string[];
 }
 
 export type DoseProblem =
   | { kind: 'no-measurement'; message: string }
-  | { kind: 'stale-measurement'; message: string };
+  | { kind: 'stale-measurement'; message: string }
+  | { kind: 'no-weight-band'; message: string };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -59,15 +62,29 @@ export function calculateDose(
       ok: false,
       problem: {
         kind: 'stale-measurement',
-        message: `The latest weight and height were measured on ${measurement.measuredOn}, ${age} days ago; this protocol needs a measurement from the last ${limit} days. Measure the child again.`,
+        message: `The latest weight and height were measured on ${formatDate(measurement.measuredOn)}, ${age} days ago; this protocol needs a measurement from the last ${limit} days. Measure the child again.`,
       },
     };
   }
   const step = dosing.roundToMg.value;
-  const unconfirmed = [dosing.maximumMg, dosing.roundToMg, dosing.measurementMaxAgeDays]
-    .filter((n) => !n.confirmed)
-    .map((n) => n.source);
-  const { min, max, basedOn, bsa } = exactRange(dosing, measurement, unconfirmed);
+  const unconfirmed = [
+    { label: `Maximum ${dosing.maximumMg.value} mg per ${dosing.per}`, n: dosing.maximumMg },
+    { label: `Rounding to ${step} mg`, n: dosing.roundToMg },
+    { label: `Weight and height measured within ${limit} days`, n: dosing.measurementMaxAgeDays },
+  ]
+    .filter(({ n }) => !n.confirmed)
+    .map(({ label, n }) => `${label}: ${n.source}`);
+  const range = exactRange(dosing, measurement, unconfirmed);
+  if (!range) {
+    return {
+      ok: false,
+      problem: {
+        kind: 'no-weight-band',
+        message: `This protocol gives no dose for a weight of ${measurement.weightKg} kg: the specialist team must decide the dose.`,
+      },
+    };
+  }
+  const { min, max, basedOn, bsa, protocolRange } = range;
   const maximumMg = dosing.maximumMg.value;
   const prescribableMg: number[] = [];
   for (let mg = Math.ceil(round2(min / step)) * step; mg <= Math.min(max, maximumMg) + 1e-9; mg += step) {
@@ -80,6 +97,7 @@ export function calculateDose(
       ...(bsa === undefined ? {} : { bsaM2: round2(bsa) }),
       weightKg: measurement.weightKg,
       measuredOn: measurement.measuredOn,
+      protocolRange,
       exactMinMg: round2(min),
       exactMaxMg: round2(max),
       prescribableMg,
@@ -90,17 +108,48 @@ export function calculateDose(
   };
 }
 
-function exactRange(dosing: Protocol['dosing'], m: Measurement, unconfirmed: string[]) {
+interface ExactRange {
+  min: number;
+  max: number;
+  basedOn: string;
+  bsa: number | undefined;
+  protocolRange: string;
+}
+
+function exactRange(
+  dosing: Protocol['dosing'],
+  m: Measurement,
+  unconfirmed: string[],
+): ExactRange | undefined {
   if (dosing.basis === 'weight-band') {
     const band = dosing.bands.find(
       (b) => m.weightKg >= b.fromKg.value && (b.belowKg === null || m.weightKg < b.belowKg.value),
     );
-    const mg = band?.doseMg?.value ?? (band?.mgPerKg ? band.mgPerKg.value * m.weightKg : 0);
-    if (band && !(band.doseMg ?? band.mgPerKg)?.confirmed)
-      unconfirmed.push((band.doseMg ?? band.mgPerKg)!.source);
-    return { min: mg, max: mg, basedOn: `${m.weightKg} kg`, bsa: undefined };
+    const bandDose = band?.doseMg ?? band?.mgPerKg;
+    if (!band || !bandDose) return undefined;
+    const mg = band.doseMg ? band.doseMg.value : bandDose.value * m.weightKg;
+    const amount = band.doseMg ? `${bandDose.value} mg` : `${bandDose.value} mg/kg`;
+    if (!bandDose.confirmed) unconfirmed.push(`${amount} for this weight band: ${bandDose.source}`);
+    const weights = band.belowKg
+      ? `from ${band.fromKg.value} kg to under ${band.belowKg.value} kg`
+      : `from ${band.fromKg.value} kg`;
+    return {
+      min: mg,
+      max: mg,
+      basedOn: `${m.weightKg} kg`,
+      bsa: undefined,
+      protocolRange: `${amount} per dose ${weights}`,
+    };
   }
-  for (const n of [dosing.rangeMin, dosing.rangeMax]) if (!n.confirmed) unconfirmed.push(n.source);
+  const unit = dosing.basis === 'per-m2' ? 'mg/m²' : 'mg/kg';
+  if (!dosing.rangeMin.confirmed)
+    unconfirmed.push(`Lowest dose ${dosing.rangeMin.value} ${unit}: ${dosing.rangeMin.source}`);
+  if (!dosing.rangeMax.confirmed)
+    unconfirmed.push(`Highest dose ${dosing.rangeMax.value} ${unit}: ${dosing.rangeMax.source}`);
+  const protocolRange =
+    dosing.rangeMin.value === dosing.rangeMax.value
+      ? `${dosing.rangeMin.value} ${unit} per ${dosing.per}`
+      : `${dosing.rangeMin.value}–${dosing.rangeMax.value} ${unit} per ${dosing.per}`;
   if (dosing.basis === 'per-m2') {
     const bsa = bodySurfaceArea(m.heightCm, m.weightKg);
     return {
@@ -108,6 +157,7 @@ function exactRange(dosing: Protocol['dosing'], m: Measurement, unconfirmed: str
       max: dosing.rangeMax.value * bsa,
       basedOn: `${round2(bsa).toFixed(2)} m² (Mosteller, from ${m.weightKg} kg and ${m.heightCm} cm)`,
       bsa,
+      protocolRange,
     };
   }
   return {
@@ -115,6 +165,7 @@ function exactRange(dosing: Protocol['dosing'], m: Measurement, unconfirmed: str
     max: dosing.rangeMax.value * m.weightKg,
     basedOn: `${m.weightKg} kg`,
     bsa: undefined,
+    protocolRange,
   };
 }
 

@@ -9,13 +9,22 @@ import { isPlainDate } from '../kernel/dates.ts';
  */
 
 /** Where a rule comes from: a section of the clinical reference, or a URL; and whether the source confirms it. */
+const sayWhere = 'Say where this comes from (a reference section or a URL)';
 const provenance = {
-  source: z.string().trim().min(3, 'Say where this comes from (a reference section or a URL)'),
+  source: z.string({ message: sayWhere }).trim().min(3, sayWhere),
   confirmed: z.boolean({ message: 'Say whether the source confirms this (true or false)' }),
 };
 
 /** A number with its provenance. The only place a number may appear in a protocol. */
-export const sourcedNumber = z.object({ value: z.number().finite(), ...provenance }).strict();
+export const sourcedNumber = z
+  .object(
+    { value: z.number().finite(), ...provenance },
+    {
+      message:
+        'Write each number with its source: { "value": 25, "source": "REFERENCE.md §1.1", "confirmed": true }',
+    },
+  )
+  .strict();
 export type SourcedNumber = z.infer<typeof sourcedNumber>;
 
 const positive = sourcedNumber.refine((n) => n.value > 0, {

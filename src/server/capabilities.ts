@@ -1,8 +1,28 @@
 import type { FastifyInstance } from 'fastify';
+import { breakGlassRoutes } from '../access/break-glass.routes.ts';
+import { adminRoutes } from '../admin/admin.routes.ts';
+import { agreementRoutes } from '../agreements/agreements.routes.ts';
+import { patientAccessLogRoutes } from '../audit/patient-access-log.routes.ts';
+import { careTeamRoutes } from '../care-team/care-team.routes.ts';
+import { carersRoutes } from '../care-team/carers.routes.ts';
+import { familyRoutes } from '../family/family.routes.ts';
+import { medicinesRoutes } from '../medicines/medicines.routes.ts';
+import { patientRoutes } from '../patients/patients.routes.ts';
 import { signInRoutes } from '../people/sign-in.routes.ts';
+import { protocolRoutes } from '../protocols/protocols.routes.ts';
 import type { AppDeps } from './context.ts';
 
 /** Each capability's pages and API, in the order a reader meets them. */
 export async function registerCapabilities(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await signInRoutes(app, deps);
+  await patientRoutes(app, deps);
+  await careTeamRoutes(app, deps);
+  await carersRoutes(app, deps);
+  await breakGlassRoutes(app, deps);
+  await patientAccessLogRoutes(app, deps);
+  await familyRoutes(app, deps);
+  await adminRoutes(app, deps);
+  await protocolRoutes(app, deps);
+  await agreementRoutes(app, deps);
+  await medicinesRoutes(app, deps);
 }

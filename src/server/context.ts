@@ -9,6 +9,8 @@ export interface AppDeps {
   config: Config;
   /** The time now; tests pass a fixed clock. */
   clock: () => Date;
+  /** Where the JSON log goes (standard output unless given). */
+  logStream?: NodeJS.WritableStream;
 }
 
 declare module 'fastify' {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { startAgreementClock } from '../agreements/agreement-clock.ts';
 import type { Config } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -36,6 +37,7 @@ export async function startSystem(
     }
   }
   const app = await buildApp({ db, config, clock: () => new Date() });
+  const clock = startAgreementClock(db, app.log);
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('127.0.0.1', 'localhost');
   log(
@@ -50,6 +52,7 @@ export async function startSystem(
     db,
     url,
     async stop() {
+      await clock.stop();
       await app.close();
       await db.close();
     },

@@ -74,3 +74,23 @@ export async function openTasksFor(q: Queryable, organisationIds: readonly strin
     createdAt: r.created_at,
   }));
 }
+
+/** Opens many tasks in one statement (for sweeps over many patients); those already open are left as they are. */
+export async function openTasksTogether(q: Queryable, tasks: readonly NewTask[]): Promise<number> {
+  if (tasks.length === 0) return 0;
+  const rows = await q.query(
+    `insert into task (organisation_id, patient_id, kind, title, subject_id, due_on)
+     select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::date[])
+     on conflict (kind, subject_id, organisation_id) where status = 'open' do nothing
+     returning id`,
+    [
+      tasks.map((t) => t.organisationId),
+      tasks.map((t) => t.patientId),
+      tasks.map((t) => t.kind),
+      tasks.map((t) => t.title),
+      tasks.map((t) => t.subjectId),
+      tasks.map((t) => t.dueOn),
+    ],
+  );
+  return rows.length;
+}

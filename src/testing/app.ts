@@ -34,6 +34,7 @@ export async function testApp(
   db: Database,
   config: Partial<Config> = {},
   start = new Date('2026-11-26T10:00:00Z'),
+  logStream?: NodeJS.WritableStream,
 ): Promise<TestApp> {
   const clock = {
     now: start,
@@ -45,7 +46,7 @@ export async function testApp(
     { JOINTLY_DEMO: 'true', JOINTLY_LOG_LEVEL: 'silent', JOINTLY_SIGNIN_RATE_PER_MINUTE: '1000' },
     config,
   );
-  const app = await buildApp({ db, config: fullConfig, clock: () => clock.now });
+  const app = await buildApp({ db, config: fullConfig, clock: () => clock.now, ...(logStream ? { logStream } : {}) });
   await app.ready();
 
   const client = (cookie: string, csrfToken: string): SignedInClient => ({

@@ -9,6 +9,12 @@ interface NavItem {
 }
 
 const registerRoles: readonly Role[] = ['consultant', 'nurse_specialist', 'team_administrator'];
+const sharedCareTeamRoles: readonly Role[] = [
+  'consultant',
+  'nurse_specialist',
+  'pharmacist',
+  'team_administrator',
+];
 
 /** The main menu for what this person does: patients for clinicians, their child for families, admin for admins. */
 export function navigationFor(viewer: SignedInUser, currentPath: string): NavItem[] {
@@ -27,6 +33,21 @@ export function navigationFor(viewer: SignedInUser, currentPath: string): NavIte
     )
   ) {
     items.push({ text: 'Register a patient', href: '/patients/new' });
+  }
+  if (viewer.memberships.some((m) => m.organisationId !== null)) {
+    items.push({ text: 'Protocols', href: '/protocols' });
+  }
+  if (roles.has('clinical_safety_officer')) {
+    items.push({ text: 'Protocol approvals', href: '/admin/protocols/approvals' });
+  }
+  if (
+    viewer.memberships.some(
+      (m) => sharedCareTeamRoles.includes(m.role) && m.organisationKind === 'specialist_centre',
+    )
+  ) {
+    items.push({ text: 'Shared care', href: '/agreements' });
+  } else if (viewer.memberships.some((m) => m.organisationKind === 'gp_practice')) {
+    items.push({ text: 'Shared care', href: '/shared-care' });
   }
   if (roles.has('parent_carer') || roles.has('young_person'))
     items.push({ text: 'My family', href: '/family' });

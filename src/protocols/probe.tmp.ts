@@ -1,0 +1,13 @@
+import { loadDemoData } from '../demo/demo-data.ts';
+import { syncShippedProtocols } from '../protocols/protocols.store.ts';
+import { testApp } from '../testing/app.ts';
+import { testDatabases } from '../testing/databases.ts';
+const db = await testDatabases()[0]!.open();
+await loadDemoData(db, { patients: 0 });
+await syncShippedProtocols(db);
+const t = await testApp(db);
+const gp = await t.signIn('gp@demo.test');
+const res = await gp.get(process.argv[2] ?? '/protocols');
+console.log(res.statusCode);
+console.log(res.body);
+await t.close(); await db.close();
