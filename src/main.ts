@@ -5,6 +5,17 @@ import { runCommand } from './cli/commands.ts';
 const { positionals, values } = parseArgs({
   args: process.argv.slice(2),
   allowPositionals: true,
+  options: {
+    patients: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    organisation: { type: 'string' },
+    password: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+  },
   strict: false,
 });
 

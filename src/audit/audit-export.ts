@@ -53,12 +53,20 @@ export async function exportAuditCsv(
       auditCsvColumns.map((c) => {
         const v = r[c];
         if (v instanceof Date) return v.toISOString();
-        if (c === 'details') return JSON.stringify(v);
-        return v ?? '';
+        if (c === 'details') return safeCell(JSON.stringify(v));
+        return typeof v === 'string' ? safeCell(v) : (v ?? '');
       }),
     );
     if (!out.write(stringify(records))) await new Promise((resolve) => out.once('drain', resolve));
     written += rows.length;
     afterSeq = Number(rows.at(-1)!.seq);
   }
+}
+
+/**
+ * Free text (a break-glass reason) starting with = + - @ would run as a formula when the export is
+ * opened in a spreadsheet; a leading apostrophe keeps it as text.
+ */
+export function safeCell(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }

@@ -43,12 +43,13 @@ export async function signInRoutes(app: FastifyInstance, deps: AppDeps): Promise
     if (!request.viewer) return reply.redirect('/sign-in', 303);
     const roles = new Set(request.viewer.memberships.map((m) => m.role));
     if (roles.has('parent_carer') || roles.has('young_person')) return reply.redirect('/family', 303);
+    if (roles.has('service_administrator') && roles.size === 1) return reply.redirect('/admin', 303);
+    // Clinical safety officers look after protocol approval; they see no patients.
     if (
-      request.viewer.memberships.every((m) =>
-        ['service_administrator', 'clinical_safety_officer'].includes(m.role),
-      )
+      roles.has('clinical_safety_officer') &&
+      [...roles].every((r) => r === 'clinical_safety_officer' || r === 'service_administrator')
     ) {
-      return reply.redirect('/admin', 303);
+      return reply.redirect('/admin/protocols/approvals', 303);
     }
     return reply.redirect('/patients', 303);
   });
