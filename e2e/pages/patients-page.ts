@@ -19,7 +19,10 @@ export class PatientsPage {
   }
 
   async openPatient(fullName: string): Promise<void> {
-    await this.page.getByRole('link', { name: new RegExp(fullName, 'i') }).first().click();
+    await this.page
+      .getByRole('link', { name: new RegExp(fullName, 'i') })
+      .first()
+      .click();
     await this.page.waitForLoadState('load');
   }
 

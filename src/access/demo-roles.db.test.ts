@@ -38,8 +38,11 @@ for (const database of testDatabases()) {
         const person = await t.signIn(email);
         const res = await person.api('GET', '/api/patients');
         const seen =
-          res.statusCode === 200 ? (res.json().patients as { familyName: string }[]).map((p) => p.familyName).sort() : [];
-        if (res.statusCode !== 200) assert.equal(res.statusCode, 403, 'no list at all means refused, not an error');
+          res.statusCode === 200
+            ? (res.json().patients as { familyName: string }[]).map((p) => p.familyName).sort()
+            : [];
+        if (res.statusCode !== 200)
+          assert.equal(res.statusCode, 403, 'no list at all means refused, not an error');
         assert.deepEqual(seen, familyNames);
       });
     }

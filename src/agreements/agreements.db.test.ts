@@ -267,6 +267,31 @@ for (const database of testDatabases()) {
       );
     });
 
+    test('the worklist API gives each organisation its own agreements by state', async () => {
+      const id = await requestedAgreement();
+      const team = (await (await w.as('nurse')).api('GET', '/api/agreements?state=requested')).json();
+      assert.equal(team.side, 'specialist');
+      const waiting = team.groups.find((g: { key: string }) => g.key === 'awaiting-response');
+      assert.ok(waiting.agreements.some((a: { agreementId: string }) => a.agreementId === id));
+      const practice = (await (await w.as('gp')).api('GET', '/api/agreements')).json();
+      assert.equal(practice.side, 'practice');
+      assert.ok(practice.groups[0].agreements.some((a: { agreementId: string }) => a.agreementId === id));
+      const other = (await (await w.as('gp2')).api('GET', '/api/agreements')).json();
+      assert.deepEqual(
+        other.groups.flatMap((g: { agreements: unknown[] }) => g.agreements),
+        [],
+        'another practice sees none of them',
+      );
+      assert.equal((await (await w.as('parent')).api('GET', '/api/agreements')).statusCode, 403);
+    });
+
+    test('a service administrator runs the response clock on demand; a consultant may not', async () => {
+      const ran = await (await w.as('admin')).api('POST', '/api/agreements/sweep');
+      assert.equal(ran.statusCode, 200, ran.body);
+      assert.deepEqual(Object.keys(ran.json()).sort(), ['activated', 'markedNoResponse', 'remindersSent']);
+      assert.equal((await (await w.as('consultant')).api('POST', '/api/agreements/sweep')).statusCode, 403);
+    });
+
     test('the request letter downloads as a PDF for the GP, naming the protocol, and is refused to another practice', async () => {
       const id = await requestedAgreement();
       const letter = await (await w.as('gp')).get(`/patients/${amelia}/agreements/${id}/letter.pdf`);

@@ -26,13 +26,39 @@ describe('the jointly command', () => {
   });
 
   test('user add refuses a weak password, naming the flag, and adds nothing', async () => {
-    const result = await cli('user', 'add', '--email', 'admin@example.nhs.uk', '--name', 'Sam Admin', '--role', 'service_administrator', '--organisation', 'SC999', '--password', 'password1234').catch((e) => e);
+    const result = await cli(
+      'user',
+      'add',
+      '--email',
+      'admin@example.nhs.uk',
+      '--name',
+      'Sam Admin',
+      '--role',
+      'service_administrator',
+      '--organisation',
+      'SC999',
+      '--password',
+      'password1234',
+    ).catch((e) => e);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /--password: Password is too common/);
   });
 
   test('user add refuses an organisation that does not exist', async () => {
-    const result = await cli('user', 'add', '--email', 'admin@example.nhs.uk', '--name', 'Sam Admin', '--role', 'service_administrator', '--organisation', 'SC999', '--password', 'kettle-orbit-lantern-42').catch((e) => e);
+    const result = await cli(
+      'user',
+      'add',
+      '--email',
+      'admin@example.nhs.uk',
+      '--name',
+      'Sam Admin',
+      '--role',
+      'service_administrator',
+      '--organisation',
+      'SC999',
+      '--password',
+      'kettle-orbit-lantern-42',
+    ).catch((e) => e);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /--organisation: There is no organisation with the code SC999/);
   });

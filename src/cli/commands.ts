@@ -7,7 +7,7 @@ import { exportAuditCsv } from '../audit/audit-export.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { loadDemoData } from '../demo/demo-data.ts';
+import { demoDataLoaded, loadDemoData } from '../demo/demo-data.ts';
 import { todayInUk } from '../kernel/dates.ts';
 import { JointlyError } from '../kernel/errors.ts';
 import { createUser } from '../people/users.ts';
@@ -57,11 +57,15 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
     case 'demo':
       return withDatabase(config, async (db) => {
         await migrate(db);
-        const patients = flags.patients === undefined ? 200 : Number(flags.patients);
+        const alreadyLoaded = await demoDataLoaded(db);
+        // Without --patients, a second run refuses rather than quietly adding another 200 children.
+        const patients = flags.patients === undefined ? (alreadyLoaded ? 0 : 200) : Number(flags.patients);
         if (!Number.isInteger(patients) || patients < 0) throw new Error('--patients must be a whole number');
         const summary = await loadDemoData(db, { patients });
         console.log(
-          `Loaded ${summary.organisations} organisations, ${summary.users} people and ${summary.patients} patients.`,
+          alreadyLoaded
+            ? `Added ${summary.patients} synthetic patients.`
+            : `Loaded ${summary.organisations} organisations, ${summary.users} people and ${summary.patients} patients.`,
         );
         return 0;
       });

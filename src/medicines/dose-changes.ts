@@ -1,4 +1,4 @@
-import { type Asker, authorisePatientChange } from '../access/patient-access.ts';
+import { type Asker, authorisePatientChange, isUuid } from '../access/patient-access.ts';
 import type { AgreementState } from '../agreements/agreement.rules.ts';
 import { findAgreement } from '../agreements/agreements.store.ts';
 import type { Database, Queryable } from '../db/database.ts';
@@ -17,7 +17,7 @@ const practiceInvolved: readonly AgreementState[] = ['accepted', 'consented', 'a
 
 /** The patient's order, or a 404 (an order of another patient is as good as missing). */
 export async function patientsOrder(q: Queryable, patientId: string, orderId: string): Promise<OrderRecord> {
-  const order = /^[0-9a-f-]{36}$/i.test(orderId) ? await findOrder(q, orderId) : undefined;
+  const order = isUuid(orderId) ? await findOrder(q, orderId) : undefined;
   if (!order || order.patientId !== patientId) {
     throw new JointlyError('NOT_FOUND', 'This patient has no medication order with that identifier.');
   }
@@ -25,7 +25,7 @@ export async function patientsOrder(q: Queryable, patientId: string, orderId: st
 }
 
 /** Why this order cannot be changed or stopped any more, if it cannot. */
-function closedReason(order: OrderRecord): string | undefined {
+export function closedReason(order: OrderRecord): string | undefined {
   if (order.replacedByOrderId) {
     return 'This dose has already been changed: change or stop the newer order instead.';
   }

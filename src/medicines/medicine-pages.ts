@@ -2,7 +2,7 @@ import { decideAccess, type PatientAction } from '../access/access.rules.ts';
 import { type Asker, checkPatientAccess } from '../access/patient-access.ts';
 import { loadRelationships } from '../access/relationships.store.ts';
 import type { Database } from '../db/database.ts';
-import { isPlainDate, type PlainDate } from '../kernel/dates.ts';
+import { addDays, isPlainDate, type PlainDate } from '../kernel/dates.ts';
 import type { FieldProblem } from '../kernel/errors.ts';
 import { findPatient, type PatientRecord } from '../patients/patients.store.ts';
 import {
@@ -12,8 +12,8 @@ import {
 } from '../protocols/protocols.store.ts';
 import type { DoseCalculation } from './dose.rules.ts';
 import { workOutDose } from './dose-calculation.ts';
-import { patientsOrder } from './dose-changes.ts';
-import { type OrderRecord, ordersForPatient } from './orders.store.ts';
+import { closedReason, patientsOrder } from './dose-changes.ts';
+import { currentOrdersForPatient, type OrderRecord, ordersForPatient } from './orders.store.ts';
 import { prescriptionsForOrder } from './prescriptions.store.ts';
 import { mayPrescribe, type Prescriber, prescriberOf, prescribersFor } from './prescriptions.ts';
 
@@ -155,11 +155,28 @@ export async function loadChangePage(
   });
   const order = await patientsOrder(db, patientId, orderId);
   const version = (await findProtocolVersion(db, order.protocolVersionId))!;
+  // A new dose starts after the current one did, and not in the past unless the prescriber says so.
+  const earliest = addDays(order.startDate, 1);
   return {
     access,
     patient: await patientOf(db, patientId),
     order,
+    closed: closedReason(order),
     may: await allowedMedicineActions(db, asker, patientId),
-    ...(await answer(db, patientId, version, startDate ?? asker.today, [])),
+    ...(await answer(db, patientId, version, startDate ?? [earliest, asker.today].sort().at(-1), [])),
   };
+}
+
+/**
+ * The current medicines as the patient summary lists them. The summary has already checked and audited the
+ * viewer's access to the record, so this reads without a check of its own.
+ */
+export async function medicinesForSummary(db: Database, patientId: string, today: PlainDate) {
+  const orders = await currentOrdersForPatient(db, patientId, today);
+  const prescribers = await prescribersFor(db, patientId, orders);
+  return orders.map((order) => ({
+    order,
+    status: orderStatus(order, today),
+    prescriber: prescribers.get(order.id)!,
+  }));
 }

@@ -10,14 +10,23 @@ import {
   isFormRefusal,
   postedForm,
 } from '../patients/forms.ts';
-import type { Protocol } from '../protocols/protocol.schema.ts';
 import type { AppDeps } from '../server/context.ts';
 import { weekdays } from './dose.rules.ts';
 import { changeDose, stopMedicine } from './dose-changes.ts';
+import {
+  choiceShown,
+  chosenDate,
+  onePerField,
+  onWebForm,
+  productLabel,
+  productValue,
+  scheduleView,
+  startInputFromForm,
+} from './medicine-forms.ts';
 import { loadChangePage, loadMedicines, loadOrder, loadStartPage } from './medicine-pages.ts';
 import { startMedicine } from './medicines.ts';
 import { medicinesApiRoutes } from './medicines-api.routes.ts';
-import { describeProtocolFrequency, medicineTitle, type Preparation, preparationsOf } from './order.rules.ts';
+import { medicineTitle, preparationsOf } from './order.rules.ts';
 import { defaultQuantityUnit } from './prescription.rules.ts';
 import { recordPrescription } from './prescriptions.ts';
 
@@ -30,72 +39,6 @@ interface Refused {
   values: FormValues;
   fields: FieldProblem[];
   status: number;
-}
-
-const productSeparator = '|';
-
-function productValue(p: Preparation): string {
-  return [p.medicine, p.form, p.route, p.strengthMg].join(productSeparator);
-}
-
-function productLabel(p: Preparation): string {
-  return `${p.strengthMg} mg ${p.form} (${p.route})`;
-}
-
-/** The web form's one "form and strength" choice, as the separate fields the API takes. */
-function startInputFromForm(form: FormValues): Record<string, unknown> {
-  const [medicine, dosageForm, route, strengthMg] =
-    typeof form.product === 'string' ? form.product.split(productSeparator) : [];
-  return {
-    ...form,
-    medicine,
-    form: dosageForm,
-    route,
-    strengthMg,
-    startDate: dateFromForm(form, 'startDate'),
-  };
-}
-
-/** Problems with fields the web form shows as one choice are shown against that choice. */
-function onWebForm(fields: FieldProblem[]): FieldProblem[] {
-  const shownAs: Record<string, string> = {
-    medicine: 'product',
-    form: 'product',
-    route: 'product',
-    strengthMg: 'product',
-    protocolVersionId: 'protocolId',
-  };
-  return fields.map((f) => ({ ...f, field: shownAs[f.field] ?? f.field }));
-}
-
-function scheduleView(protocol: Protocol) {
-  const frequency = protocol.dosing.frequency;
-  return {
-    kind: frequency.kind,
-    words: describeProtocolFrequency(frequency),
-    timesPerDay: frequency.kind === 'daily' ? frequency.timesPerDay.value : undefined,
-    everyNDays: frequency.kind === 'every-n-days' ? frequency.days.value : undefined,
-  };
-}
-
-/** The date typed into the three boxes, once the "work out the dose" form has been sent. */
-function chosenDate(query: FormValues, fields: FieldProblem[], enter: string): string | undefined {
-  const date = dateFromForm(query, 'startDate');
-  if (date === undefined && Object.keys(query).length > 0)
-    fields.push({ field: 'startDate', message: enter });
-  return date;
-}
-
-/** One problem per field, the first found: a page can get the same one from its query and from the refusal. */
-function onePerField(fields: FieldProblem[]): FieldProblem[] {
-  return fields.filter((f, i) => fields.findIndex((g) => g.field === f.field) === i);
-}
-
-/** The boxes of the "work out the dose" form, filled in again with the date as chosen. */
-function choiceShown(choice: FormValues, startDate: string | undefined): FormValues {
-  return typeof choice.startDate === 'string'
-    ? { ...choice, ...dateIntoForm('startDate', startDate) }
-    : choice;
 }
 
 async function showStartPage(
@@ -125,7 +68,7 @@ async function showStartPage(
       { value: '', text: 'Choose a protocol' },
       ...page.protocols.map((p) => ({
         value: p.protocolId,
-        text: `${p.title} (version ${p.version}${p.trafficLight === 'red' ? ', specialist prescribing only' : ''})`,
+        text: `${p.title} (version ${p.version})`,
         selected: p.protocolId === protocolId,
       })),
     ],

@@ -112,7 +112,7 @@ async function refuseSecondOrder(tx: Queryable, patientId: string, medicine: str
   await lockMedicineFor(tx, patientId, medicine);
   const [running] = await ordersRunningFrom(tx, patientId, medicine, from);
   if (running) {
-    const message = `${medicineTitle(medicine)} is already prescribed from ${formatDate(running.startDate)} (${running.description}): change that order’s dose instead.`;
+    const message = `${medicineTitle(medicine)} is already prescribed from ${formatDate(running.startDate)} (${running.description}): change that order’s dose, or stop it before starting again.`;
     throw new JointlyError('CONFLICT', message, [{ field: 'medicine', message }]);
   }
 }

@@ -105,6 +105,22 @@ for (const database of testDatabases()) {
       assert.match(refused.body, /href="#issuedOn"/);
     });
 
+    test('the change-dose page works the dose out for the day after the current dose started', async () => {
+      const page = await w.consultant.get(`/patients/${amelia}/medicines/${orderId}/change-dose`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Dose calculation for 1 December 2026/);
+      const refused = await w.consultant.postForm(`/patients/${amelia}/medicines/${orderId}/change-dose`, {
+        startDate: '2026-12-07',
+        strengthMg: '2.5',
+        doseMg: '27.5',
+        frequency: 'once-weekly',
+        dayOfWeek: 'Monday',
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /above this protocol’s maximum of 25 mg per week/);
+      assert.equal(await w.count('select id from medication_order'), 1);
+    });
+
     test('a dose change makes a new order from its date, and tells the GP practice with a task', async () => {
       const res = await w.consultant.api('POST', `${orderPath()}/change-dose`, {
         doseMg: 12.5,

@@ -129,6 +129,22 @@ for (const database of testDatabases()) {
       assert.deepEqual(dose.prescribableMg, [12.5, 15]);
     });
 
+    test('a refused web form is shown again, with the problem beside its field and what was typed', async () => {
+      const res = await w.consultant.postForm(`/patients/${amelia}/medicines/new`, {
+        protocolId: 'methotrexate-oral-jia',
+        startDate: '2026-11-30',
+        product: 'methotrexate|tablet|oral|2.5',
+        doseMg: '15',
+        frequency: 'once-weekly',
+      });
+      assert.equal(res.statusCode, 400);
+      const html = res.body.replace(/\s+/g, ' ');
+      assert.match(html, /<a href="#dayOfWeek"> Methotrexate must be prescribed once weekly on a named day/);
+      assert.match(html, /id="doseMg"[^>]*value="15"/);
+      assert.match(html, /name="startDate-day"[^>]*value="30"/);
+      assert.equal(await orders(), 0);
+    });
+
     test('the consultant starts methotrexate 15 mg once weekly on Monday, from the web form', async () => {
       const res = await w.consultant.postForm(`/patients/${amelia}/medicines/new`, {
         protocolId: 'methotrexate-oral-jia',
@@ -162,7 +178,7 @@ for (const database of testDatabases()) {
       assert.equal(res.statusCode, 409);
       assert.match(
         res.json().error.message,
-        /already prescribed from 30 November 2026 .*change that order’s dose/,
+        /already prescribed from 30 November 2026 .*change that order’s dose, or stop it/,
       );
       assert.equal(await orders(), 1);
     });

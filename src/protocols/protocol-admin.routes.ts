@@ -2,15 +2,26 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Administrator, auditAdminAction, formFields, requireAdministrator } from '../admin/administrator.ts';
 import { isUuid } from '../access/patient-access.ts';
+import {
+  type Administrator,
+  auditAdminAction,
+  formFields,
+  requireAdministrator,
+} from '../admin/administrator.ts';
 import { JointlyError } from '../kernel/errors.ts';
 import type { AppDeps } from '../server/context.ts';
 import { requireRole } from '../server/guards.ts';
 import { protocolSchema } from './protocol.schema.ts';
 import { findVersionOrRefuse, protocolPageData, versionHref, versionSummary } from './protocol-page.ts';
-import { type Decision, decideProtocolVersion, parseProtocolText, refuseProtocol, submitProtocolVersion } from './protocol-versions.ts';
 import { suggestNextVersion } from './protocol-versions.rules.ts';
+import {
+  type Decision,
+  decideProtocolVersion,
+  parseProtocolText,
+  refuseProtocol,
+  submitProtocolVersion,
+} from './protocol-versions.ts';
 import {
   findProtocolVersion,
   usableProtocolVersions,
@@ -61,7 +72,10 @@ async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> 
     { schema: { hide: true, querystring: z.object({ from: z.string().optional() }) } },
     async (request, reply) => {
       requireAdministrator(request, 'add protocol versions');
-      const from = request.query.from && isUuid(request.query.from) ? await findProtocolVersion(deps.db, request.query.from) : undefined;
+      const from =
+        request.query.from && isUuid(request.query.from)
+          ? await findProtocolVersion(deps.db, request.query.from)
+          : undefined;
       let content = '';
       if (from) {
         const version = suggestNextVersion(await versionNumbersOf(deps.db, from.protocolId));
@@ -85,7 +99,10 @@ async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> 
         uploadedAt: request.now,
         audit: audited(admin, request.now, 'upload protocol version'),
       });
-      return reply.redirect(`${versionHref({ protocolId: protocol.id, version: protocol.version })}?uploaded=1`, 303);
+      return reply.redirect(
+        `${versionHref({ protocolId: protocol.id, version: protocol.version })}?uploaded=1`,
+        303,
+      );
     } catch (error) {
       if (!(error instanceof JointlyError) || error.fields.length === 0) throw error;
       reply.status(error.status);
@@ -102,9 +119,16 @@ async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> 
 async function showUploadForm(
   reply: FastifyReply,
   deps: AppDeps,
-  data: { content: string; from: ReturnType<typeof versionSummary> | null; fields?: { field: string; message: string }[] },
+  data: {
+    content: string;
+    from: ReturnType<typeof versionSummary> | null;
+    fields?: { field: string; message: string }[];
+  },
 ) {
-  const [usable, awaiting] = await Promise.all([usableProtocolVersions(deps.db), versionsAwaitingApproval(deps.db)]);
+  const [usable, awaiting] = await Promise.all([
+    usableProtocolVersions(deps.db),
+    versionsAwaitingApproval(deps.db),
+  ]);
   const startingPoints = [...usable, ...awaiting].map((v) => ({
     value: v.id,
     text: `${v.title} – version ${v.version}${v.status === 'approved' ? ' (in use)' : ' (awaiting approval)'}`,

@@ -14,7 +14,9 @@ export function checkProtocolFile(
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    out.error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    out.error(
+      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
     return 1;
   }
   const parsed = parseProtocolText(text);

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { JointlyError } from '../kernel/errors.ts';
 import { staffRoles } from '../kernel/roles.ts';
 import { requireRole } from '../server/guards.ts';
-import { readProtocol, partyHeadings, responsibleParties } from './protocol-reading.rules.ts';
+import { partyHeadings, readProtocol, responsibleParties } from './protocol-reading.rules.ts';
 import { protocolDifferences } from './protocol-versions.rules.ts';
 import {
   findProtocolVersionByNumber,
@@ -92,7 +92,8 @@ function standing(record: ProtocolVersionRecord, inUse: ProtocolVersionRecord | 
 /** Everything the protocol page shows, for any member of staff; the decision forms only for a clinical safety officer. */
 export async function protocolPageData(db: Database, request: FastifyRequest, record: ProtocolVersionRecord) {
   const inUse = await usableProtocolVersion(db, record.protocolId);
-  const compareWith = record.status === 'awaiting-approval' && inUse && inUse.id !== record.id ? inUse : undefined;
+  const compareWith =
+    record.status === 'awaiting-approval' && inUse && inUse.id !== record.id ? inUse : undefined;
   return {
     title: `${record.title} (version ${record.version})`,
     record,

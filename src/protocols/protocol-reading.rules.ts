@@ -185,9 +185,7 @@ function readMonitoring(monitoring: Protocol['monitoring']) {
 }
 
 function readThreshold(t: Protocol['thresholds'][number]): ThresholdReading {
-  const repeat = t.repeatWithinDays
-    ? `Repeat within ${count(t.repeatWithinDays.value, 'day')}`
-    : undefined;
+  const repeat = t.repeatWithinDays ? `Repeat within ${count(t.repeatWithinDays.value, 'day')}` : undefined;
   return {
     analyte: analyteNames[t.analyte],
     rule: describeThresholdRule(t.analyte, t.rule, t),

@@ -4,8 +4,7 @@ import type { Database } from '../db/database.ts';
 import { loadDemoData } from '../demo/demo-data.ts';
 import { type SignedInClient, type TestApp, testApp } from '../testing/app.ts';
 import { testDatabases } from '../testing/databases.ts';
-import { usableProtocolVersion } from './protocols.store.ts';
-import { syncShippedProtocols } from './protocols.store.ts';
+import { syncShippedProtocols, usableProtocolVersion } from './protocols.store.ts';
 import { shippedProtocol } from './shipped.ts';
 
 type Json = Record<string, unknown>;
@@ -104,11 +103,15 @@ for (const database of testDatabases()) {
     });
 
     test('the administrator edits version 1.1 from 1.0; it awaits approval and 1.0 stays in use', async () => {
-      const form = await admin.get(`/admin/protocols/new?from=${(await usableProtocolVersion(db, 'methotrexate-oral-jia'))!.id}`);
+      const form = await admin.get(
+        `/admin/protocols/new?from=${(await usableProtocolVersion(db, 'methotrexate-oral-jia'))!.id}`,
+      );
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /&quot;version&quot;: &quot;1\.1&quot;/);
 
-      const stored = await admin.postForm('/admin/protocols/new', { content: JSON.stringify(methotrexate11()) });
+      const stored = await admin.postForm('/admin/protocols/new', {
+        content: JSON.stringify(methotrexate11()),
+      });
       assert.equal(stored.statusCode, 303);
       assert.equal(stored.headers.location, '/protocols/methotrexate-oral-jia/1.1?uploaded=1');
 
@@ -166,11 +169,16 @@ for (const database of testDatabases()) {
 
       const page = await cso.get('/protocols/methotrexate-oral-jia/1.1');
       assert.match(page.body, /What changes from version 1\.0, the version in use/);
-      assert.match(page.body, /<code>dosing\.rangeMax\.value<\/code><\/th>\s*<td class="nhsuk-table__cell">15<\/td>\s*<td class="nhsuk-table__cell">18<\/td>/);
+      assert.match(
+        page.body,
+        /<code>dosing\.rangeMax\.value<\/code><\/th>\s*<td class="nhsuk-table__cell">15<\/td>\s*<td class="nhsuk-table__cell">18<\/td>/,
+      );
 
-      const id = (await db.query<{ id: string }>(
-        "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
-      ))[0]!.id;
+      const id = (
+        await db.query<{ id: string }>(
+          "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
+        )
+      )[0]!.id;
       const noNote = await cso.postForm(`/admin/protocols/${id}/reject`, { note: '  ' });
       assert.equal(noNote.statusCode, 400);
       assert.match(noNote.body, /href="#note">\s*Say why this version is rejected/);
@@ -185,10 +193,14 @@ for (const database of testDatabases()) {
     });
 
     test('once the safety officer approves 1.1 it is the version used, and 1.0 is kept', async () => {
-      const id = (await db.query<{ id: string }>(
-        "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
-      ))[0]!.id;
-      const approved = await cso.postForm(`/admin/protocols/${id}/approve`, { note: 'Agreed at the medicines committee' });
+      const id = (
+        await db.query<{ id: string }>(
+          "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
+        )
+      )[0]!.id;
+      const approved = await cso.postForm(`/admin/protocols/${id}/approve`, {
+        note: 'Agreed at the medicines committee',
+      });
       assert.equal(approved.statusCode, 303);
       assert.match(approved.headers.location as string, /^\/admin\/protocols\/approvals\?approved=/);
 
@@ -248,7 +260,11 @@ for (const database of testDatabases()) {
       const [entry] = await audited(db, 'reject protocol version');
       assert.equal(entry?.details.note, 'Duplicates the shipped protocol');
       const list = await (await t.signIn('gp@demo.test')).api('GET', '/api/protocols');
-      assert.ok(!(list.json().protocols as { protocolId: string }[]).some((p) => p.protocolId === 'methotrexate-oral-local'));
+      assert.ok(
+        !(list.json().protocols as { protocolId: string }[]).some(
+          (p) => p.protocolId === 'methotrexate-oral-local',
+        ),
+      );
     });
   });
 
@@ -262,7 +278,9 @@ for (const database of testDatabases()) {
     test('storing them twice stores them once', async () => {
       assert.equal(await syncShippedProtocols(db), 11);
       assert.equal(await syncShippedProtocols(db), 0);
-      const [row] = await db.query<{ n: number }>("select count(*)::int as n from protocol_version where origin = 'shipped'");
+      const [row] = await db.query<{ n: number }>(
+        "select count(*)::int as n from protocol_version where origin = 'shipped'",
+      );
       assert.equal(row?.n, 11);
     });
 
@@ -273,7 +291,10 @@ for (const database of testDatabases()) {
         syncShippedProtocols(db, [changed as never]),
         /methotrexate-oral-jia version 1\.0 has changed since it was stored\. Give the changed file a new version number/,
       );
-      assert.equal((await usableProtocolVersion(db, 'methotrexate-oral-jia'))?.protocol.dosing.maximumMg.value, 25);
+      assert.equal(
+        (await usableProtocolVersion(db, 'methotrexate-oral-jia'))?.protocol.dosing.maximumMg.value,
+        25,
+      );
     });
   });
 }

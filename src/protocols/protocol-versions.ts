@@ -14,9 +14,14 @@ import {
 export type AuditProtocolChange = (tx: Queryable, details: Record<string, unknown>) => Promise<void>;
 
 /** A protocol file's text as JSON, or the problem a reviewer must fix first. */
-export function parseProtocolText(text: string): { ok: true; data: unknown } | { ok: false; problems: ProtocolProblem[] } {
+export function parseProtocolText(
+  text: string,
+): { ok: true; data: unknown } | { ok: false; problems: ProtocolProblem[] } {
   if (text.trim() === '') {
-    return { ok: false, problems: [{ path: '(the whole file)', message: 'Choose a file or paste the protocol' }] };
+    return {
+      ok: false,
+      problems: [{ path: '(the whole file)', message: 'Choose a file or paste the protocol' }],
+    };
   }
   try {
     return { ok: true, data: JSON.parse(text) };
@@ -45,7 +50,12 @@ export function refuseProtocol(problems: readonly ProtocolProblem[]): JointlyErr
 export async function submitProtocolVersion(
   db: Database,
   data: unknown,
-  submission: { origin: 'uploaded' | 'edited'; uploadedBy: string; uploadedAt: Date; audit: AuditProtocolChange },
+  submission: {
+    origin: 'uploaded' | 'edited';
+    uploadedBy: string;
+    uploadedAt: Date;
+    audit: AuditProtocolChange;
+  },
 ): Promise<{ id: string; protocol: Protocol }> {
   const checked = checkProtocol(data);
   if (!checked.ok) throw refuseProtocol(checked.problems);

@@ -99,7 +99,11 @@ export function sourced(
     if (same) {
       if (about) same.about.push(about);
     } else {
-      sources.push({ about: about ? [about] : ['the rule as a whole'], source: p.source, confirmed: p.confirmed });
+      sources.push({
+        about: about ? [about] : ['the rule as a whole'],
+        source: p.source,
+        confirmed: p.confirmed,
+      });
     }
   };
   for (const [about, n] of numbers) add(about, n);
@@ -120,7 +124,11 @@ export function describeThresholdRule(
   switch (rule.kind) {
     case 'below':
     case 'above':
-      return sourced(`${rule.kind} ${measured(rule.value)}`, [[measured(rule.value), rule.value]], provenance);
+      return sourced(
+        `${rule.kind} ${measured(rule.value)}`,
+        [[measured(rule.value), rule.value]],
+        provenance,
+      );
     case 'above-uln-multiple': {
       const multiple = `${formatNumber(rule.multiple.value)} × upper limit of normal`;
       const upTo = rule.upTo ? `, up to ${measured(rule.upTo)}` : '';
@@ -216,7 +224,11 @@ function describeWeightBand(band: WeightBand, per: 'week' | 'day' | 'dose'): Sou
   // A band from 0 kg reads better as "under 30 kg"; its 0 is still shown with its source.
   numbers.push([from, band.fromKg]);
   if (below && band.belowKg) numbers.push([below, band.belowKg]);
-  const weights = !below ? `${from} and over` : band.fromKg.value > 0 ? `From ${from} to under ${below}` : `Under ${below}`;
+  const weights = !below
+    ? `${from} and over`
+    : band.fromKg.value > 0
+      ? `From ${from} to under ${below}`
+      : `Under ${below}`;
   const amount = band.doseMg
     ? ([`${formatNumber(band.doseMg.value)} mg`, band.doseMg] as const)
     : band.mgPerKg

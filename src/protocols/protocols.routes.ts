@@ -69,7 +69,8 @@ export async function protocolRoutes(app: FastifyInstance, deps: AppDeps): Promi
     {
       schema: {
         tags: ['protocols'],
-        summary: 'One version of a protocol: its whole content, its approval and whether it is the one in use (staff)',
+        summary:
+          'One version of a protocol: its whole content, its approval and whether it is the one in use (staff)',
         params: versionParams,
       },
     },

@@ -36,7 +36,11 @@ for (const database of testDatabases()) {
       const amelia = res.json().patients?.[0]?.id;
       assert.ok(amelia, 'the search found Amelia');
       await gp.get(`/patients/${amelia}`);
-      await gp.postForm(`/patients/${amelia}/growth`, { measuredOn: '2026-11-20', weightKg: '-3', heightCm: '140' });
+      await gp.postForm(`/patients/${amelia}/growth`, {
+        measuredOn: '2026-11-20',
+        weightKg: '-3',
+        heightCm: '140',
+      });
       assert.ok(log.length > 0, 'requests were logged');
       assert.doesNotMatch(log, /Hart/);
       assert.doesNotMatch(log, /Amelia/);

@@ -46,7 +46,12 @@ export async function testApp(
     { JOINTLY_DEMO: 'true', JOINTLY_LOG_LEVEL: 'silent', JOINTLY_SIGNIN_RATE_PER_MINUTE: '1000' },
     config,
   );
-  const app = await buildApp({ db, config: fullConfig, clock: () => clock.now, ...(logStream ? { logStream } : {}) });
+  const app = await buildApp({
+    db,
+    config: fullConfig,
+    clock: () => clock.now,
+    ...(logStream ? { logStream } : {}),
+  });
   await app.ready();
 
   const client = (cookie: string, csrfToken: string): SignedInClient => ({
