@@ -78,7 +78,7 @@ export async function startAgreement(
   const practice = await currentGpPractice(db, patientId, asker.today);
   if (!practice) {
     throw new JointlyError(
-      'CONFLICT',
+      'NOT_NOW',
       'There is no GP practice in this child’s current care team. Add their practice to the care team before asking it to share care.',
       [{ field: 'medicationOrderId', message: 'There is no GP practice in this child’s current care team' }],
     );
@@ -171,12 +171,12 @@ export async function takeAgreementStep(
   }
   const before = factsOf(agreement);
   const result = takeStep(before, event.event, party.party);
-  if (!result.ok) throw new JointlyError('CONFLICT', result.reason);
+  if (!result.ok) throw new JointlyError('NOT_NOW', result.reason);
   await db.transaction(async (tx) => {
     const saved = await saveStep(tx, agreementId, before.state, result.facts, step.kind === 'request');
     if (!saved) {
       throw new JointlyError(
-        'CONFLICT',
+        'NOT_NOW',
         'Someone else changed this agreement while you were looking at it. Reload the page to see where it stands now.',
       );
     }

@@ -23,7 +23,7 @@ const formBody = (request: FastifyRequest) => (request.body ?? {}) as Record<str
 
 /** Bad input and refused steps show the page again with the problem; anything else goes to the error page. */
 function isShownOnForm(error: unknown): error is JointlyError {
-  return error instanceof JointlyError && ['INVALID_INPUT', 'CONFLICT'].includes(error.code);
+  return error instanceof JointlyError && ['INVALID_INPUT', 'CONFLICT', 'NOT_NOW'].includes(error.code);
 }
 
 interface FormState {

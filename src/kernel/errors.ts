@@ -12,6 +12,7 @@ export const errorCatalogue = {
   NO_RELATIONSHIP: { status: 403, title: 'You do not have a relationship with this patient' },
   NOT_FOUND: { status: 404, title: 'Page not found' },
   CONFLICT: { status: 409, title: 'This would duplicate an existing record' },
+  NOT_NOW: { status: 409, title: 'This cannot be done at this stage' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
