@@ -16,6 +16,7 @@ import { protocolSchema } from './protocol.schema.ts';
 import { findVersionOrRefuse, protocolPageData, versionHref, versionSummary } from './protocol-page.ts';
 import { suggestNextVersion } from './protocol-versions.rules.ts';
 import {
+  type AuditProtocolChange,
   type Decision,
   decideProtocolVersion,
   parseProtocolText,
@@ -38,9 +39,8 @@ function requireSafetyOfficer(request: FastifyRequest) {
   return requireRole(request, ['clinical_safety_officer'], 'approve or reject protocol versions');
 }
 
-function audited(officer: Administrator, now: Date, action: string) {
-  return (tx: import('../db/database.ts').Queryable, details: Record<string, unknown>) =>
-    auditAdminAction(officer, now, action, details)(tx);
+function audited(officer: Administrator, now: Date, action: string): AuditProtocolChange {
+  return (tx, details) => auditAdminAction(officer, now, action, details)(tx);
 }
 
 /** Local protocol versions: uploaded or edited by a service administrator, approved by a clinical safety officer. */

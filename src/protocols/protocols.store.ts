@@ -69,13 +69,14 @@ export function protocolContentHash(protocol: Protocol): string {
 }
 
 /**
- * Stores every shipped protocol version not yet in the database, as approved (the file records who
- * approved it). A shipped version whose content differs from the stored one under the same version
+ * Stores every shipped protocol version not yet in the database: approved when `approve` (demo and tests),
+ * otherwise awaiting the clinical safety officer like a local version. A shipped version whose content differs from the stored one under the same version
  * number stops start-up: a protocol must never change under the agreements made with it.
  */
 export async function syncShippedProtocols(
   db: Queryable,
   shipped: readonly Protocol[] = loadShippedProtocols(),
+  options: { approve: boolean } = { approve: true },
 ): Promise<number> {
   const stored = await db.query<{ protocol_id: string; version: string; content_hash: string }>(
     "select protocol_id, version, content_hash from protocol_version where origin = 'shipped'",
@@ -95,7 +96,8 @@ export async function syncShippedProtocols(
   if (missing.length === 0) return 0;
   await db.query(
     `insert into protocol_version (protocol_id, version, title, traffic_light, content, content_hash, origin, status, decided_at)
-     select * , 'shipped', 'approved', now() from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
+     select *, 'shipped', $7::text, case when $7 = 'approved' then now() end
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
      on conflict (protocol_id, version) do nothing`,
     [
       missing.map((m) => m.p.id),
@@ -104,6 +106,7 @@ export async function syncShippedProtocols(
       missing.map((m) => m.p.trafficLight),
       missing.map((m) => JSON.stringify(m.p)),
       missing.map((m) => m.hash),
+      options.approve ? 'approved' : 'awaiting-approval',
     ],
   );
   return missing.length;

@@ -23,7 +23,9 @@ export async function startSystem(
 ): Promise<RunningSystem> {
   const db = await openDatabase(config);
   await migrate(db);
-  await syncShippedProtocols(db);
+  // In production a new shipped protocol version waits for the service's clinical safety officer;
+  // the demo uses them at once.
+  await syncShippedProtocols(db, undefined, { approve: config.demo });
   if (config.demo) {
     const [{ users } = { users: 0 }] = await db.query<{ users: number }>(
       'select count(*)::int as users from app_user',
