@@ -32,10 +32,12 @@ export class PatientsPage {
   }
 
   heading(): Promise<string> {
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as a person sees it on the screen is what we check
     return this.page.locator('h1').first().innerText();
   }
 
   bodyText(): Promise<string> {
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as a person sees it on the screen is what we check
     return this.page.locator('main').innerText();
   }
 }
