@@ -2,23 +2,25 @@ import type { PlainDate } from '../kernel/dates.ts';
 import { type Role, roleLabels } from '../kernel/roles.ts';
 
 /** What someone may want to do with one patient's record. */
-export type PatientAction =
-  | 'read'
-  | 'edit-demographics'
-  | 'record-growth'
-  | 'record-diagnosis'
-  | 'edit-care-team'
-  | 'view-access-log'
+export const patientActions = [
+  'read',
+  'edit-demographics',
+  'record-growth',
+  'record-diagnosis',
+  'edit-care-team',
+  'view-access-log',
   /** Start, change or stop a medicine; ask a GP practice to share care. */
-  | 'manage-medicines'
+  'manage-medicines',
   /** Approve a dose above the protocol's range or maximum. */
-  | 'override-dose'
+  'override-dose',
   /** Accept or decline a request to share care. */
-  | 'answer-shared-care'
+  'answer-shared-care',
   /** Agree, as the family, to shared care. */
-  | 'give-consent'
+  'give-consent',
   /** Record a prescription issued. */
-  | 'record-prescription';
+  'record-prescription',
+] as const;
+export type PatientAction = (typeof patientActions)[number];
 
 /** How a person is connected to a patient; the only ways to see a record. */
 export type Relationship = 'care-team' | 'carer' | 'self' | 'break-glass';

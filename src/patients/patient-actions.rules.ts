@@ -2,18 +2,10 @@ import {
   decideAccess,
   type PatientAction,
   type PatientRelationships,
+  patientActions,
   type Viewer,
 } from '../access/access.rules.ts';
 import type { PlainDate } from '../kernel/dates.ts';
-
-export const patientActions: readonly PatientAction[] = [
-  'read',
-  'edit-demographics',
-  'record-growth',
-  'record-diagnosis',
-  'edit-care-team',
-  'view-access-log',
-];
 
 /** For each action, whether this viewer may take it on this patient: what the page offers. */
 export type AllowedActions = Record<PatientAction, boolean>;
