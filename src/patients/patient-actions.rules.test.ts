@@ -38,8 +38,13 @@ const amelia: PatientRelationships = {
 };
 
 describe('what the summary page offers', () => {
-  test('the specialist nurse in the care team is offered everything', () => {
-    assert.ok(Object.values(allowedActions(nurseAtSpecialistCentre, amelia, at)).every(Boolean));
+  test('the specialist nurse in the care team is offered everything but what belongs to consultants, GPs and families', () => {
+    const offered = allowedActions(nurseAtSpecialistCentre, amelia, at);
+    const notOffered = Object.entries(offered)
+      .filter(([, allowed]) => !allowed)
+      .map(([action]) => action)
+      .sort();
+    assert.deepEqual(notOffered, ['answer-shared-care', 'give-consent', 'override-dose']);
   });
 
   test('the GP in the care team may record growth and edit details, but not diagnoses, the care team or the access log', () => {
@@ -50,6 +55,11 @@ describe('what the summary page offers', () => {
       'record-diagnosis': false,
       'edit-care-team': false,
       'view-access-log': false,
+      'manage-medicines': false,
+      'override-dose': false,
+      'answer-shared-care': true,
+      'give-consent': false,
+      'record-prescription': true,
     });
   });
 
