@@ -10,6 +10,7 @@ import { medicinesRoutes } from '../medicines/medicines.routes.ts';
 import { patientRoutes } from '../patients/patients.routes.ts';
 import { signInRoutes } from '../people/sign-in.routes.ts';
 import { protocolRoutes } from '../protocols/protocols.routes.ts';
+import { taskRoutes } from '../tasks/tasks.routes.ts';
 import type { AppDeps } from './context.ts';
 
 /** Each capability's pages and API, in the order a reader meets them. */
@@ -25,4 +26,5 @@ export async function registerCapabilities(app: FastifyInstance, deps: AppDeps):
   await protocolRoutes(app, deps);
   await agreementRoutes(app, deps);
   await medicinesRoutes(app, deps);
+  await taskRoutes(app, deps);
 }

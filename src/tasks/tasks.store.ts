@@ -94,3 +94,56 @@ export async function openTasksTogether(q: Queryable, tasks: readonly NewTask[])
   );
   return rows.length;
 }
+
+/** An open task with the patient it is about, for a worklist (patients the viewer may see only). */
+export interface TaskListing extends TaskRecord {
+  organisationCode: string;
+  givenName: string;
+  familyName: string;
+  nhsNumber: string;
+}
+
+export async function openTasksWithPatients(
+  q: Queryable,
+  organisationIds: readonly string[],
+  visibility: { sql: string; params: unknown[] },
+): Promise<TaskListing[]> {
+  const rows = await q.query<{
+    id: string;
+    organisation_id: string;
+    organisation_code: string;
+    patient_id: string;
+    kind: string;
+    title: string;
+    subject_id: string;
+    due_on: PlainDate | null;
+    status: TaskRecord['status'];
+    created_at: Date;
+    given_name: string;
+    family_name: string;
+    nhs_number: string;
+  }>(
+    `select t.id, t.organisation_id, o.code as organisation_code, t.patient_id, t.kind, t.title, t.subject_id, t.due_on,
+            t.status, t.created_at, p.given_name, p.family_name, p.nhs_number
+     from task t join patient p on p.id = t.patient_id join organisation o on o.id = t.organisation_id
+     where t.organisation_id = any($1::uuid[]) and t.status = 'open' and ${visibility.sql}
+     order by t.due_on nulls last, t.created_at
+     limit 500`,
+    [organisationIds, ...visibility.params],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    organisationId: r.organisation_id,
+    organisationCode: r.organisation_code,
+    patientId: r.patient_id,
+    kind: r.kind,
+    title: r.title,
+    subjectId: r.subject_id,
+    dueOn: r.due_on,
+    status: r.status,
+    createdAt: r.created_at,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    nhsNumber: r.nhs_number,
+  }));
+}

@@ -26,6 +26,7 @@ export function navigationFor(viewer: SignedInUser, currentPath: string): NavIte
   if (clinical) {
     items.push({ text: 'Patients', href: '/patients' });
     items.push({ text: 'Find a patient', href: '/patients/search' });
+    items.push({ text: 'Tasks', href: '/tasks' });
   }
   if (
     viewer.memberships.some(
