@@ -88,6 +88,7 @@ export async function insertTestOrder(
       patientId,
       agreementId: null,
       protocolVersionId: version.id,
+      folicAcidDay: null,
       medicine: medicine.name,
       form: form.form,
       route: form.route,

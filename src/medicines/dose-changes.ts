@@ -8,7 +8,13 @@ import { parseOrRefuse } from '../patients/input.rules.ts';
 import { findProtocolVersion } from '../protocols/protocols.store.ts';
 import { openTask } from '../tasks/tasks.store.ts';
 import { auditOrder, checkDose, refuseAll } from './medicines.ts';
-import { choosePreparation, chooseSchedule, medicineTitle, passedOrRefuse } from './order.rules.ts';
+import {
+  chooseFolicAcidDay,
+  choosePreparation,
+  chooseSchedule,
+  medicineTitle,
+  passedOrRefuse,
+} from './order.rules.ts';
 import { changeDoseInput, stopMedicineInput } from './order-input.rules.ts';
 import { findOrder, insertOrder, lockOrder, type OrderRecord, setStopDate } from './orders.store.ts';
 
@@ -79,14 +85,20 @@ export async function changeDose(
     timesPerDay: asked.timesPerDay ?? current.timesPerDay ?? undefined,
     everyNDays: asked.everyNDays ?? current.everyNDays ?? undefined,
   });
-  refuseAll([preparation, schedule]);
+  const folicAcidDay = chooseFolicAcidDay(
+    version.protocol,
+    schedule.ok ? schedule.value : { dayOfWeek: null },
+    asked.folicAcidDay ?? current.folicAcidDay ?? undefined,
+  );
+  refuseAll([preparation, schedule, folicAcidDay]);
   const given = { preparation: passedOrRefuse(preparation), schedule: passedOrRefuse(schedule) };
   const unchanged =
     asked.doseMg === current.doseMg &&
     given.preparation.strengthMg === current.strengthMg &&
     given.schedule.dayOfWeek === current.dayOfWeek &&
     given.schedule.timesPerDay === current.timesPerDay &&
-    given.schedule.everyNDays === current.everyNDays;
+    given.schedule.everyNDays === current.everyNDays &&
+    passedOrRefuse(folicAcidDay) === current.folicAcidDay;
   if (unchanged) throw invalidField('doseMg', 'This is the dose already prescribed: enter the new dose.');
   const checked = await checkDose(db, asker, patientId, version, given, asked);
 
@@ -99,6 +111,7 @@ export async function changeDose(
       protocolVersionId: locked.protocolVersionId,
       ...given.preparation,
       ...given.schedule,
+      folicAcidDay: passedOrRefuse(folicAcidDay),
       doseMg: asked.doseMg,
       startDate: asked.startDate,
       calculation: checked.calculation,

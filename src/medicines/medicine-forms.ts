@@ -48,6 +48,8 @@ export function scheduleView(protocol: Protocol) {
     words: describeProtocolFrequency(frequency),
     timesPerDay: frequency.kind === 'daily' ? frequency.timesPerDay.value : undefined,
     everyNDays: frequency.kind === 'every-n-days' ? frequency.days.value : undefined,
+    /** The protocol's folic acid advice, when it gives any: the form then offers a folic acid day. */
+    folicAcid: protocol.folicAcid?.advice,
   };
 }
 

@@ -21,6 +21,10 @@ const amount = z.union([z.number(), z.string()]).optional();
 const doseBody = {
   doseMg: amount.describe('The dose in mg per the protocol’s period (week, day or dose)'),
   dayOfWeek: z.string().optional().describe('Monday to Sunday; required for a once-weekly medicine'),
+  folicAcidDay: z
+    .string()
+    .optional()
+    .describe('Monday to Sunday: the day folic acid is taken, never the weekly medicine’s day'),
   timesPerDay: amount.describe('For a daily medicine; the protocol’s number if left out'),
   everyNDays: amount.describe('For a medicine given every few days; the protocol’s number if left out'),
   override: z.boolean().optional().describe('A consultant overriding the protocol for a dose outside it'),

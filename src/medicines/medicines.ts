@@ -8,6 +8,7 @@ import { checkProposedDose } from './dose.rules.ts';
 import { calculationForOrder, protocolForNewOrder } from './dose-calculation.ts';
 import {
   checkWholeUnits,
+  chooseFolicAcidDay,
   choosePreparation,
   chooseSchedule,
   type DoseOverride,
@@ -137,7 +138,12 @@ export async function startMedicine(
   const preparation = choosePreparation(version.protocol, asked);
   const medicine = preparation.ok ? preparation.value.medicine : (version.protocol.medicines[0]?.name ?? '');
   const schedule = chooseSchedule(version.protocol, medicine, asked);
-  refuseAll([preparation, schedule]);
+  const folicAcidDay = chooseFolicAcidDay(
+    version.protocol,
+    schedule.ok ? schedule.value : { dayOfWeek: null },
+    asked.folicAcidDay,
+  );
+  refuseAll([preparation, schedule, folicAcidDay]);
   const given = { preparation: passedOrRefuse(preparation), schedule: passedOrRefuse(schedule) };
   const checked = await checkDose(db, asker, patientId, version, given, asked);
 
@@ -149,6 +155,7 @@ export async function startMedicine(
       protocolVersionId: version.id,
       ...given.preparation,
       ...given.schedule,
+      folicAcidDay: passedOrRefuse(folicAcidDay),
       doseMg: asked.doseMg,
       startDate: asked.startDate,
       calculation: checked.calculation,

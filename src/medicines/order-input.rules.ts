@@ -44,6 +44,7 @@ const ticked = z.preprocess(
 const doseFields = {
   doseMg: amount('Enter the dose in mg', 'Dose'),
   dayOfWeek: optionalText(20),
+  folicAcidDay: optionalText(20),
   timesPerDay: optionalWhole('Times a day'),
   everyNDays: optionalWhole('Every how many days'),
   override: ticked.default(false),

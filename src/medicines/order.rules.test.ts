@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { shippedProtocol } from '../protocols/shipped.ts';
 import {
   checkWholeUnits,
+  chooseFolicAcidDay,
   choosePreparation,
   chooseSchedule,
   decideDose,
@@ -256,5 +257,33 @@ describe('a dose outside the protocol needs an override with a reason', () => {
   test('a dose that cannot be made up is corrected, never overridden', () => {
     const cannot = { ok: false, needs: 'correction', message: 'use a multiple of 2.5 mg' } as const;
     assert.equal(decideDose(cannot, { override: true, reason: 'I would like this' }).ok, false);
+  });
+});
+
+describe('the folic acid day (REFERENCE §1.1: not on the methotrexate day)', () => {
+  test('none named is fine', () => {
+    assert.deepEqual(chooseFolicAcidDay(methotrexate, { dayOfWeek: 'Monday' }, undefined), {
+      ok: true,
+      value: null,
+    });
+  });
+
+  test('the day after the methotrexate day is taken', () => {
+    assert.deepEqual(chooseFolicAcidDay(methotrexate, { dayOfWeek: 'Monday' }, 'tuesday'), {
+      ok: true,
+      value: 'Tuesday',
+    });
+  });
+
+  test('the methotrexate day itself is refused, naming the field', () => {
+    const result = chooseFolicAcidDay(methotrexate, { dayOfWeek: 'Monday' }, 'Monday');
+    assert.ok(!result.ok);
+    assert.equal(result.field, 'folicAcidDay');
+    assert.match(result.message, /must not be taken on the Monday dose day/);
+  });
+
+  test('a protocol with no folic acid advice takes no folic acid day', () => {
+    const result = chooseFolicAcidDay(etanercept, { dayOfWeek: 'Friday' }, 'Saturday');
+    assert.ok(!result.ok && result.field === 'folicAcidDay');
   });
 });

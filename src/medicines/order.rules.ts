@@ -155,6 +155,32 @@ export function chooseSchedule(
   };
 }
 
+/**
+ * The day folic acid is taken, when the protocol gives folic acid advice and the prescriber names one:
+ * never the day of the weekly medicine itself (REFERENCE §1.1: "not on the same day").
+ */
+export function chooseFolicAcidDay(
+  protocol: Protocol,
+  schedule: Pick<Schedule, 'dayOfWeek'>,
+  asked: string | undefined,
+): RuleResult<Weekday | null> {
+  if (!asked?.trim()) return { ok: true, value: null };
+  if (!protocol.folicAcid)
+    return refuse(
+      'folicAcidDay',
+      'This protocol gives no folic acid advice: leave the folic acid day empty.',
+    );
+  const day = weekdays.find((d) => d.toLowerCase() === asked.trim().toLowerCase());
+  if (!day) return refuse('folicAcidDay', 'Choose the day of the week folic acid is taken.');
+  if (day === schedule.dayOfWeek) {
+    return refuse(
+      'folicAcidDay',
+      `Folic acid must not be taken on the ${day} dose day: choose another day (usually the day after).`,
+    );
+  }
+  return { ok: true, value: day };
+}
+
 /** How much is given each time: a daily amount is split over the day's doses; a weekly or single dose is one. */
 export function amountEachTime(doseMg: number, per: string, schedule: Pick<Schedule, 'timesPerDay'>): number {
   return per === 'day' && schedule.timesPerDay ? doseMg / schedule.timesPerDay : doseMg;

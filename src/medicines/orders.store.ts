@@ -16,6 +16,8 @@ export interface MedicationOrderRecord {
   doseMg: number;
   frequency: Frequency;
   dayOfWeek: string | null;
+  /** The day folic acid is taken with a weekly medicine, never the medicine's own day. */
+  folicAcidDay: string | null;
   timesPerDay: number | null;
   everyNDays: number | null;
   startDate: PlainDate;
@@ -54,6 +56,7 @@ export interface NewOrder {
   doseMg: number;
   frequency: Frequency;
   dayOfWeek: Weekday | null;
+  folicAcidDay: Weekday | null;
   timesPerDay: number | null;
   everyNDays: number | null;
   startDate: PlainDate;
@@ -71,7 +74,7 @@ interface Row extends Omit<OrderRecord, 'description' | 'override'> {
 const columns = `o.id, o.patient_id as "patientId", o.agreement_id as "agreementId",
   o.protocol_version_id as "protocolVersionId", o.medicine, o.form, o.route,
   o.strength_mg::float8 as "strengthMg", o.dose_mg::float8 as "doseMg", o.frequency,
-  o.day_of_week as "dayOfWeek", o.times_per_day as "timesPerDay", o.every_n_days as "everyNDays",
+  o.day_of_week as "dayOfWeek", o.folic_acid_day as "folicAcidDay", o.times_per_day as "timesPerDay", o.every_n_days as "everyNDays",
   o.start_date as "startDate", o.stop_date as "stopDate", o.calculation,
   o.override_reason as "overrideReason", ob.display_name as "overriddenByName",
   o.replaces_order_id as "replacesOrderId",
@@ -99,8 +102,8 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<strin
   const [row] = await tx.query<{ id: string }>(
     `insert into medication_order (patient_id, agreement_id, protocol_version_id, medicine, form, route,
        strength_mg, dose_mg, frequency, day_of_week, times_per_day, every_n_days, start_date, calculation,
-       override_reason, overridden_by, replaces_order_id, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       override_reason, overridden_by, replaces_order_id, created_by, folic_acid_day)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      returning id`,
     [
       order.patientId,
@@ -121,6 +124,7 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<strin
       order.override?.byUserId ?? null,
       order.replacesOrderId,
       order.createdBy,
+      order.folicAcidDay,
     ],
   );
   return row!.id;

@@ -145,6 +145,20 @@ for (const database of testDatabases()) {
       assert.equal(await orders(), 0);
     });
 
+    test('folic acid on the methotrexate day is refused, naming the field, and nothing is written', async () => {
+      const res = await w.consultant.api(
+        'POST',
+        `/api/patients/${amelia}/medicines`,
+        weeklyMethotrexate({ folicAcidDay: 'Monday' }),
+      );
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(
+        res.json().error.fields.map((f: { field: string }) => f.field),
+        ['folicAcidDay'],
+      );
+      assert.equal(await orders(), 0);
+    });
+
     test('the consultant starts methotrexate 15 mg once weekly on Monday, from the web form', async () => {
       const res = await w.consultant.postForm(`/patients/${amelia}/medicines/new`, {
         protocolId: 'methotrexate-oral-jia',
@@ -153,17 +167,20 @@ for (const database of testDatabases()) {
         doseMg: '15',
         frequency: 'once-weekly',
         dayOfWeek: 'Monday',
+        folicAcidDay: 'Tuesday',
       });
       assert.equal(res.statusCode, 303, res.body);
       const page = await w.consultant.get(res.headers.location as string);
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /6 × 2\.5 mg tablets \(15 mg\) once weekly on Monday/);
       assert.match(page.body, /The specialist team/);
+      assert.match(page.body, /Taken on Tuesday, not the Monday dose day/);
 
       const list = await w.consultant.api('GET', `/api/patients/${amelia}/medicines`);
       const [order] = list.json().current;
       assert.equal(order.description, '6 × 2.5 mg tablets (15 mg) once weekly on Monday');
       assert.equal(order.doseMg, 15);
+      assert.equal(order.folicAcidDay, 'Tuesday');
       assert.equal(order.status, 'starts-later');
       assert.equal(order.prescriber.party, 'specialist-team');
       assert.equal(order.calculation.dose.measuredOn, '2026-11-20');
