@@ -224,7 +224,11 @@ for (const database of testDatabases()) {
         const api = await parent.api('GET', `/api/patients/${ids[AMELIA]}`);
         assert.equal(api.statusCode, 200);
         assert.equal(api.json().access.relationship, 'carer');
-        assert.deepEqual(api.json().allowedActions, ['read']);
+        assert.deepEqual(
+          api.json().allowedActions,
+          ['read', 'give-consent'],
+          'a parent may read, and consent to shared care',
+        );
         const page = await parent.get(`/patients/${ids[AMELIA]}`);
         assert.equal(page.statusCode, 200);
         assert.doesNotMatch(page.body, /Record a measurement|Change care team/);
