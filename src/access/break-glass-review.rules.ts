@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldProblem } from '../kernel/errors.ts';
+import { type FieldProblem, fieldProblems } from '../kernel/errors.ts';
 
 export const reviewOutcomes = ['appropriate', 'inappropriate'] as const;
 export type ReviewOutcome = (typeof reviewOutcomes)[number];
@@ -38,7 +38,7 @@ export function reviewProblems(
   if (!parsed.success) {
     return {
       ok: false,
-      fields: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'input'), message: i.message })),
+      fields: fieldProblems(parsed.error),
     };
   }
   if (parsed.data.outcome === 'inappropriate' && !parsed.data.note) {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { verifyAuditChain } from '../audit/audit.store.ts';
 import { exportAuditCsv } from '../audit/audit-export.ts';
 import { type AuditFilter, searchAudit } from '../audit/audit-search.store.ts';
-import { fieldProblems } from '../organisations/organisations.rules.ts';
+import { fieldProblems } from '../kernel/errors.ts';
 import type { AppDeps } from '../server/context.ts';
 import { auditAdminAction, requireAdministrator } from './administrator.ts';
 import { auditFilterQuery, auditFilterSchema, auditPageSchema } from './audit-filter.ts';

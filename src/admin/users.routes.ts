@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { JointlyError } from '../kernel/errors.ts';
+import { fieldProblems, JointlyError } from '../kernel/errors.ts';
 import { roleLabels, roles } from '../kernel/roles.ts';
-import { fieldProblems } from '../organisations/organisations.rules.ts';
 import { listOrganisations } from '../organisations/organisations.store.ts';
 import { MIN_PASSWORD_LENGTH } from '../people/password.rules.ts';
 import { listUsers, type UserAccount } from '../people/users.store.ts';

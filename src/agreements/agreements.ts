@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Asker, type AuthorisedChange, authorisePatientChange } from '../access/patient-access.ts';
 import { recordAudit } from '../audit/audit.store.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { invalidField, JointlyError } from '../kernel/errors.ts';
+import { fieldProblems, invalidField, JointlyError, refuseFields } from '../kernel/errors.ts';
 import { findOrder, linkOrderToAgreement } from '../medicines/orders.store.ts';
 import { findProtocolVersion, type ProtocolVersionRecord } from '../protocols/protocols.store.ts';
 import { closeTasks, openTask } from '../tasks/tasks.store.ts';
@@ -131,11 +131,7 @@ export async function takeAgreementStep(
 ): Promise<AgreementRecord> {
   const parsed = stepInputSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({
-      field: String(i.path[0] ?? 'kind'),
-      message: i.message,
-    }));
-    throw new JointlyError('INVALID_INPUT', fields.map((f) => f.message).join('; '), fields);
+    throw refuseFields(fieldProblems(parsed.error));
   }
   const step = parsed.data;
   const roles = asker.viewer.memberships.map((m) => m.role);

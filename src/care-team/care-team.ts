@@ -4,7 +4,7 @@ import { type Asker, authorisePatientChange } from '../access/patient-access.ts'
 import { loadRelationships } from '../access/relationships.store.ts';
 import type { Database } from '../db/database.ts';
 import { isPlainDate, type PlainDate } from '../kernel/dates.ts';
-import { type FieldProblem, JointlyError } from '../kernel/errors.ts';
+import { type FieldProblem, JointlyError, parseInput, refuseFields } from '../kernel/errors.ts';
 import {
   type CareTeamMember,
   careTeamRoles,
@@ -56,19 +56,6 @@ export const endMemberSchema = z.object({
 export async function mayEditCareTeam(db: Database, asker: Asker, patientId: string): Promise<boolean> {
   const relationships = await loadRelationships(db, patientId, asker.viewer.id, asker.now);
   return !!relationships && decideAccess(asker.viewer, relationships, 'edit-care-team', asker).allowed;
-}
-
-/** Validates a form or API body against a schema, refusing with every field at fault. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  throw refuseFields(
-    parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'input'), message: i.message })),
-  );
-}
-
-function refuseFields(fields: FieldProblem[]): JointlyError {
-  return new JointlyError('INVALID_INPUT', fields.map((f) => f.message).join('; '), fields);
 }
 
 function dateOrToday(value: string | undefined, today: PlainDate, field: string, problems: FieldProblem[]) {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { type Asker, authorisePatientChange, isUuid } from '../access/patient-access.ts';
 import type { Database } from '../db/database.ts';
-import { JointlyError } from '../kernel/errors.ts';
+import { JointlyError, parseInput } from '../kernel/errors.ts';
 import { carerRelationships } from './care-team.rules.ts';
 import { deleteCarer, findParentCarerAccount, insertCarer, lockCareTeam } from './care-team.store.ts';
-import { parseInput } from './care-team.ts';
 
 export const newCarerSchema = z.object({
   email: z

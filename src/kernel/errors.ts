@@ -41,6 +41,32 @@ export class JointlyError extends Error {
   }
 }
 
+/** Refuses input naming every field at fault, the messages joined for an API client that reads one line. */
+export function refuseFields(fields: FieldProblem[]): JointlyError {
+  return new JointlyError('INVALID_INPUT', fields.map((f) => f.message).join('; '), fields);
+}
+
+/** A schema's problems (zod's issues) as the field messages a form or API client shows. */
+export function fieldProblems(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): FieldProblem[] {
+  return error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'input', message: i.message }));
+}
+
+/** Validates a form or API body against a schema (zod's `safeParse`), refusing with every field at fault. */
+export function parseInput<T>(
+  schema: {
+    safeParse(
+      input: unknown,
+    ): { success: true; data: T } | { success: false; error: Parameters<typeof fieldProblems>[0] };
+  },
+  input: unknown,
+): T {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  throw refuseFields(fieldProblems(parsed.error));
+}
+
 /** Refuses input, naming the field that is wrong. */
 export function invalidField(field: string, message: string): JointlyError {
   return new JointlyError('INVALID_INPUT', message, [{ field, message }]);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { FieldProblem } from '../kernel/errors.ts';
 import {
   type OrganisationKind,
   organisationKindLabels,
@@ -43,11 +42,6 @@ export const organisationChangeSchema = z.object({
   kind: organisationKind.optional(),
 });
 export type OrganisationChange = z.output<typeof organisationChangeSchema>;
-
-/** Zod's problems as the field messages a form or API client shows. */
-export function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((i) => ({ field: String(i.path[0] ?? 'input'), message: i.message }));
-}
 
 /**
  * Why an organisation may not become `kind`, or undefined when it may. Every role its people hold

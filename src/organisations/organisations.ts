@@ -1,8 +1,7 @@
 import type { ZodError } from 'zod';
 import type { Database, Queryable } from '../db/database.ts';
-import { JointlyError } from '../kernel/errors.ts';
+import { fieldProblems, JointlyError } from '../kernel/errors.ts';
 import {
-  fieldProblems,
   kindChangeProblem,
   type NewOrganisation,
   newOrganisationSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPlainDate, type PlainDate } from '../kernel/dates.ts';
-import { type FieldProblem, JointlyError } from '../kernel/errors.ts';
+import { type FieldProblem, fieldProblems, JointlyError } from '../kernel/errors.ts';
 
 /** An empty form box means "not given", the same as leaving the field out of a JSON body. */
 export function blankToUndefined(value: unknown): unknown {
@@ -45,9 +45,7 @@ export function isValidDate(value: unknown): value is PlainDate {
 export function parseOrRefuse<T extends z.ZodType>(schema: T, input: unknown, summary: string): z.output<T> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const fields = firstProblemPerField(
-    result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'input', message: i.message })),
-  );
+  const fields = firstProblemPerField(fieldProblems(result.error));
   const message =
     fields.length === 1 ? fields[0]!.message : `${summary}: ${fields.map((f) => f.message).join('; ')}`;
   throw new JointlyError('INVALID_INPUT', message, fields);
