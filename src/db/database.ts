@@ -107,3 +107,8 @@ export async function openDatabase(config: {
 }): Promise<Database> {
   return config.databaseUrl ? openServer(config.databaseUrl) : openEmbedded(`${config.dataDir}/db`);
 }
+
+/** Whether a database error is a unique constraint refusing a duplicate (two requests racing to insert one). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}

@@ -129,8 +129,3 @@ export async function lockPatient(tx: Queryable, patientId: string): Promise<Pat
   await tx.query('select 1 from patient where id = $1 for update', [patientId]);
   return findPatient(tx, patientId);
 }
-
-/** The unique index behind a failed insert, when two requests raced past the check before it. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
-}

@@ -1,7 +1,7 @@
 import { type Asker, authorisePatientChange } from '../access/patient-access.ts';
 import { appendAudit } from '../audit/audit.store.ts';
 import { insertMember } from '../care-team/care-team.store.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import { invalidField, JointlyError } from '../kernel/errors.ts';
 import type { Role } from '../kernel/roles.ts';
 import { findOrganisation } from '../organisations/organisations.store.ts';
@@ -11,7 +11,6 @@ import {
   findPatient,
   insertPatient,
   isNhsNumberRegistered,
-  isUniqueViolation,
   lockPatient,
   type PatientRecord,
   updatePatient,

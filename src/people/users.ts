@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Database, Queryable } from '../db/database.ts';
-import { invalidField, JointlyError } from '../kernel/errors.ts';
+import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
+import { fieldProblems, invalidField, JointlyError, refuseFields } from '../kernel/errors.ts';
 import {
   familyRoles,
   type OrganisationKind,
@@ -48,23 +48,20 @@ export async function createUser(
 ): Promise<string> {
   const parsed = newUserSchema.safeParse(input);
   if (!parsed.success) {
-    throw new JointlyError(
-      'INVALID_INPUT',
-      parsed.error.issues.map((i) => i.message).join('; '),
-      parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'input'), message: i.message })),
-    );
+    throw refuseFields(fieldProblems(parsed.error));
   }
   const user = parsed.data;
   const problem = passwordProblem(user.password, { email: user.email });
   if (problem) throw invalidField('password', problem);
   const organisationId = await organisationForRole(db, user.role, user.organisationCode);
   const passwordHash = await hashPassword(user.password);
-  return db.transaction(async (tx) => {
+  const duplicate = () =>
+    new JointlyError('CONFLICT', 'There is already an account with this e-mail address', [
+      { field: 'email', message: 'There is already an account with this e-mail address' },
+    ]);
+  const created = db.transaction(async (tx) => {
     const [existing] = await tx.query('select 1 from app_user where email = $1', [user.email]);
-    if (existing)
-      throw new JointlyError('CONFLICT', 'There is already an account with this e-mail address', [
-        { field: 'email', message: 'There is already an account with this e-mail address' },
-      ]);
+    if (existing) throw duplicate();
     const [row] = await tx.query<{ id: string }>(
       'insert into app_user (email, display_name, password_hash, is_demo) values ($1, $2, $3, $4) returning id',
       [user.email, user.displayName, passwordHash, options.isDemo ?? false],
@@ -76,6 +73,10 @@ export async function createUser(
     ]);
     await options.audit?.(tx, row!.id);
     return row!.id;
+  });
+  // Two requests for one e-mail at once: the unique index refuses the second, which gets the same message.
+  return created.catch((error: unknown) => {
+    throw isUniqueViolation(error) ? duplicate() : error;
   });
 }
 
