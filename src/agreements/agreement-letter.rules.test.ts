@@ -39,7 +39,7 @@ describe('the request letter', () => {
     const letter = text(facts);
     assert.match(letter, /About Amelia Hart, NHS number 999 000 0018, born 14 March 2016/);
     assert.match(letter, /once weekly on Monday/);
-    assert.match(letter, /version 1\.0, effective 26 November 2026/);
+    assert.match(letter, /version 1\.1, effective 26 November 2026/);
     assert.match(
       letter,
       /10 December 2026: the protocol allows 14 days to answer, with a reminder on day 7\./,

@@ -35,7 +35,7 @@ for (const database of testDatabases()) {
       const draft = squash((await consultant.get(agreementPage)).body);
       assert.match(draft, /<h1>Shared care agreement: Methotrexate<\/h1>/);
       assert.match(draft, /Send the request to Riverside Surgery/);
-      assert.match(draft, /href="\/protocols\/methotrexate-oral-jia\/1.0"/);
+      assert.match(draft, /href="\/protocols\/methotrexate-oral-jia\/1.1"/);
 
       const sent = await consultant.postForm(`${agreementPage}/steps`, { kind: 'request' });
       assert.equal(sent.statusCode, 303);

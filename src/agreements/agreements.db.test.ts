@@ -246,24 +246,24 @@ for (const database of testDatabases()) {
       const [old] = await w.db.query<{
         content: Record<string, unknown> & { responsibilities: { family: string[] } };
       }>(
-        "select content from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.0'",
+        "select content from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
       );
       const revised = {
         ...old!.content,
-        version: '1.1',
-        responsibilities: { ...old!.content.responsibilities, family: ['A duty added in version 1.1.'] },
+        version: '1.2',
+        responsibilities: { ...old!.content.responsibilities, family: ['A duty added in version 1.2.'] },
       };
       await w.db.query(
         `insert into protocol_version (protocol_id, version, title, traffic_light, content, content_hash, origin, status, decided_at)
-         select protocol_id, '1.1', title, traffic_light, $1::jsonb, 'test', 'edited', 'approved', now() + interval '1 minute'
-         from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.0'`,
+         select protocol_id, '1.2', title, traffic_light, $1::jsonb, 'test', 'edited', 'approved', now() + interval '1 minute'
+         from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'`,
         [JSON.stringify(revised)],
       );
       const view = (await (await w.as('gp')).api('GET', `${agreementsApi()}/${id}`)).json();
-      assert.equal(view.protocol.version, '1.0');
+      assert.equal(view.protocol.version, '1.1');
       assert.deepEqual(view.responsibilities.family, old!.content.responsibilities.family);
       await w.db.query(
-        "delete from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
+        "delete from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.2'",
       );
     });
 

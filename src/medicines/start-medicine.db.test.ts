@@ -264,9 +264,9 @@ for (const database of testDatabases()) {
 
       const [pending] = await w.db.query<{ id: string }>(
         `insert into protocol_version (protocol_id, version, title, traffic_light, content, content_hash, origin, status)
-         select protocol_id, '1.1', title, traffic_light, jsonb_set(content, '{version}', '"1.1"'), 'x', 'uploaded',
+         select protocol_id, '1.2', title, traffic_light, jsonb_set(content, '{version}', '"1.2"'), 'x', 'uploaded',
            'awaiting-approval'
-         from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.0' returning id`,
+         from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1' returning id`,
       );
       const unapproved = await w.consultant.api(
         'POST',
@@ -274,7 +274,7 @@ for (const database of testDatabases()) {
         weeklyMethotrexate({ protocolVersionId: pending!.id, startDate: '2027-01-04' }),
       );
       assert.equal(unapproved.statusCode, 400);
-      assert.match(unapproved.json().error.message, /Version 1\.1 of .* is awaiting approval/);
+      assert.match(unapproved.json().error.message, /Version 1\.2 of .* is awaiting approval/);
       await w.db.query("update protocol_version set status = 'rejected' where id = $1", [pending!.id]);
     });
 

@@ -25,7 +25,7 @@ describe('jointly protocol check FILE', () => {
   test('a shipped protocol file is valid', () => {
     const run = jointly('protocol', 'check', shipped);
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout.trim(), `${shipped}: valid protocol methotrexate-oral-jia version 1.0`);
+    assert.equal(run.stdout.trim(), `${shipped}: valid protocol methotrexate-oral-jia version 1.1`);
   });
 
   test('a broken file fails, naming the path of each problem', () => {

@@ -12,10 +12,10 @@ type Json = Record<string, unknown>;
 /** The shipped oral methotrexate protocol as a plain, changeable copy. */
 const methotrexate = (): Json => structuredClone(shippedProtocol('methotrexate-oral-jia')) as unknown as Json;
 
-/** Methotrexate 1.1: the top of the range raised from 15 to 18 mg/m² a week. */
+/** Methotrexate 1.2: the top of the range raised from 15 to 18 mg/m² a week. */
 function methotrexate11(): Json {
   const p = methotrexate();
-  p.version = '1.1';
+  p.version = '1.2';
   (p.dosing as Json).rangeMax = { value: 18, source: 'Local formulary 2027, section 4', confirmed: true };
   return p;
 }
@@ -102,33 +102,33 @@ for (const database of testDatabases()) {
       assert.equal((await audited(db, 'upload protocol version')).length, 0);
     });
 
-    test('the administrator edits version 1.1 from 1.0; it awaits approval and 1.0 stays in use', async () => {
+    test('the administrator edits version 1.2 from 1.1; it awaits approval and 1.1 stays in use', async () => {
       const form = await admin.get(
         `/admin/protocols/new?from=${(await usableProtocolVersion(db, 'methotrexate-oral-jia'))!.id}`,
       );
       assert.equal(form.statusCode, 200);
-      assert.match(form.body, /&quot;version&quot;: &quot;1\.1&quot;/);
+      assert.match(form.body, /&quot;version&quot;: &quot;1\.2&quot;/);
 
       const stored = await admin.postForm('/admin/protocols/new', {
         content: JSON.stringify(methotrexate11()),
       });
       assert.equal(stored.statusCode, 303);
-      assert.equal(stored.headers.location, '/protocols/methotrexate-oral-jia/1.1?uploaded=1');
+      assert.equal(stored.headers.location, '/protocols/methotrexate-oral-jia/1.2?uploaded=1');
 
       assert.deepEqual(await versions(db, 'methotrexate-oral-jia'), [
-        { version: '1.0', status: 'approved', origin: 'shipped' },
-        { version: '1.1', status: 'awaiting-approval', origin: 'edited' },
+        { version: '1.1', status: 'approved', origin: 'shipped' },
+        { version: '1.2', status: 'awaiting-approval', origin: 'edited' },
       ]);
-      assert.equal((await usableProtocolVersion(db, 'methotrexate-oral-jia'))?.version, '1.0');
+      assert.equal((await usableProtocolVersion(db, 'methotrexate-oral-jia'))?.version, '1.1');
       const [entry] = await audited(db, 'upload protocol version');
       assert.equal(entry?.patient_id, null);
       assert.equal(entry?.user_email, 'admin@demo.test');
-      assert.equal(entry?.details.version, '1.1');
+      assert.equal(entry?.details.version, '1.2');
 
       const gp = await t.signIn('gp@demo.test');
       const list = await gp.get('/protocols');
-      assert.match(list.body, /href="\/protocols\/methotrexate-oral-jia\/1\.1">Version 1\.1/);
-      const page = await gp.get('/protocols/methotrexate-oral-jia/1.1');
+      assert.match(list.body, /href="\/protocols\/methotrexate-oral-jia\/1\.2">Version 1\.2/);
+      const page = await gp.get('/protocols/methotrexate-oral-jia/1.2');
       assert.match(page.body, /Awaiting approval/);
       assert.match(page.body, /no agreement or prescription uses it yet/);
     });
@@ -136,7 +136,7 @@ for (const database of testDatabases()) {
     test('the same version number twice, or a lower one, is refused', async () => {
       const again = await admin.api('POST', '/api/protocols', methotrexate11());
       assert.equal(again.statusCode, 409);
-      assert.match(again.json().error.message, /Version 1\.1 of methotrexate-oral-jia already exists/);
+      assert.match(again.json().error.message, /Version 1\.2 of methotrexate-oral-jia already exists/);
 
       const page = await uploadFile(t, admin, JSON.stringify(methotrexate11()));
       assert.equal(page.statusCode, 409);
@@ -145,30 +145,30 @@ for (const database of testDatabases()) {
       const lower = { ...methotrexate11(), version: '0.9' };
       const refused = await admin.api('POST', '/api/protocols', lower);
       assert.equal(refused.statusCode, 400);
-      assert.match(refused.json().error.message, /lower than version 1\.1/);
+      assert.match(refused.json().error.message, /lower than version 1\.2/);
       assert.equal((await versions(db, 'methotrexate-oral-jia')).length, 2);
     });
 
     test('an uploaded file is stored as uploaded', async () => {
       const p = methotrexate();
       p.id = 'methotrexate-oral-local';
-      p.version = '1.0';
+      p.version = '1.1';
       const res = await uploadFile(t, admin, JSON.stringify(p));
       assert.equal(res.statusCode, 303);
       assert.deepEqual(await versions(db, 'methotrexate-oral-local'), [
-        { version: '1.0', status: 'awaiting-approval', origin: 'uploaded' },
+        { version: '1.1', status: 'awaiting-approval', origin: 'uploaded' },
       ]);
       assert.equal(await usableProtocolVersion(db, 'methotrexate-oral-local'), undefined);
     });
 
-    test('the safety officer sees what 1.1 changes; rejecting needs a note', async () => {
+    test('the safety officer sees what 1.2 changes; rejecting needs a note', async () => {
       const approvals = await cso.get('/admin/protocols/approvals');
       assert.equal(approvals.statusCode, 200);
-      assert.match(approvals.body, /href="\/protocols\/methotrexate-oral-jia\/1\.1">/);
+      assert.match(approvals.body, /href="\/protocols\/methotrexate-oral-jia\/1\.2">/);
       assert.equal((await admin.get('/admin/protocols/approvals')).statusCode, 403);
 
-      const page = await cso.get('/protocols/methotrexate-oral-jia/1.1');
-      assert.match(page.body, /What changes from version 1\.0, the version in use/);
+      const page = await cso.get('/protocols/methotrexate-oral-jia/1.2');
+      assert.match(page.body, /What changes from version 1\.1, the version in use/);
       assert.match(
         page.body,
         /<code>dosing\.rangeMax\.value<\/code><\/th>\s*<td class="nhsuk-table__cell">15<\/td>\s*<td class="nhsuk-table__cell">18<\/td>/,
@@ -176,7 +176,7 @@ for (const database of testDatabases()) {
 
       const id = (
         await db.query<{ id: string }>(
-          "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
+          "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.2'",
         )
       )[0]!.id;
       const noNote = await cso.postForm(`/admin/protocols/${id}/reject`, { note: '  ' });
@@ -192,10 +192,10 @@ for (const database of testDatabases()) {
       assert.equal((await admin.api('POST', `/api/protocols/${id}/approve`, {})).statusCode, 403);
     });
 
-    test('once the safety officer approves 1.1 it is the version used, and 1.0 is kept', async () => {
+    test('once the safety officer approves 1.2 it is the version used, and 1.1 is kept', async () => {
       const id = (
         await db.query<{ id: string }>(
-          "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.1'",
+          "select id from protocol_version where protocol_id = 'methotrexate-oral-jia' and version = '1.2'",
         )
       )[0]!.id;
       const approved = await cso.postForm(`/admin/protocols/${id}/approve`, {
@@ -204,20 +204,20 @@ for (const database of testDatabases()) {
       assert.equal(approved.statusCode, 303);
       assert.match(approved.headers.location as string, /^\/admin\/protocols\/approvals\?approved=/);
 
-      assert.equal((await usableProtocolVersion(db, 'methotrexate-oral-jia'))?.version, '1.1');
+      assert.equal((await usableProtocolVersion(db, 'methotrexate-oral-jia'))?.version, '1.2');
       assert.deepEqual(
         (await versions(db, 'methotrexate-oral-jia')).map((v) => `${v.version} ${v.status}`),
-        ['1.0 approved', '1.1 approved'],
+        ['1.1 approved', '1.2 approved'],
       );
       const [entry] = await audited(db, 'approve protocol version');
       assert.equal(entry?.user_email, 'cso@demo.test');
       assert.equal(entry?.details.note, 'Agreed at the medicines committee');
 
       const gp = await t.signIn('gp@demo.test');
-      const old = await gp.get('/protocols/methotrexate-oral-jia/1.0');
+      const old = await gp.get('/protocols/methotrexate-oral-jia/1.1');
       assert.equal(old.statusCode, 200);
-      assert.match(old.body, /Superseded by version 1\.1/);
-      const api = await gp.api('GET', '/api/protocols/methotrexate-oral-jia/1.1');
+      assert.match(old.body, /Superseded by version 1\.2/);
+      const api = await gp.api('GET', '/api/protocols/methotrexate-oral-jia/1.2');
       assert.equal(api.json().inUse, true);
 
       const twice = await cso.api('POST', `/api/protocols/${id}/approve`, {});
@@ -232,13 +232,13 @@ for (const database of testDatabases()) {
       );
       const both = await t.signIn('admin@demo.test');
       const p = structuredClone(shippedProtocol('sulfasalazine-jia')) as unknown as Json;
-      p.version = '1.1';
+      p.version = '1.2';
       const stored = await both.api('POST', '/api/protocols', p);
       assert.equal(stored.statusCode, 201);
       const approve = await both.api('POST', `/api/protocols/${stored.json().version.id}/approve`, {});
       assert.equal(approve.statusCode, 403);
       assert.match(approve.json().error.message, /another clinical safety officer must approve or reject it/);
-      assert.equal((await usableProtocolVersion(db, 'sulfasalazine-jia'))?.version, '1.0');
+      assert.equal((await usableProtocolVersion(db, 'sulfasalazine-jia'))?.version, '1.1');
     });
 
     test('a file too big to be a protocol is refused with a message saying how big it may be', async () => {
@@ -289,7 +289,7 @@ for (const database of testDatabases()) {
       (changed.dosing as Json).maximumMg = { value: 30, source: 'changed by mistake', confirmed: false };
       await assert.rejects(
         syncShippedProtocols(db, [changed as never]),
-        /methotrexate-oral-jia version 1\.0 has changed since it was stored\. Give the changed file a new version number/,
+        /methotrexate-oral-jia version 1\.1 has changed since it was stored\. Give the changed file a new version number/,
       );
       assert.equal(
         (await usableProtocolVersion(db, 'methotrexate-oral-jia'))?.protocol.dosing.maximumMg.value,

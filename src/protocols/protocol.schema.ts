@@ -193,6 +193,14 @@ const monitoring = z
       })
       .strict(),
     otherChecks: z.array(sentence).default([]),
+    /**
+     * A red result nobody has decided about is escalated to the specialist team's consultant at the end of
+     * this many working days. Versions written before this rule existed escalate at the end of the same day.
+     */
+    redResultEscalation: z
+      .object({ workingDays: wholeDays, ...provenance })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -48,7 +48,7 @@ for (const database of testDatabases()) {
       const rows = page.body.split('<tr class="nhsuk-table__row">').slice(2).map(text);
       assert.equal(rows.length, 11);
       const methotrexate = rows.find((r) => r.startsWith('Methotrexate by mouth'));
-      assert.match(methotrexate ?? '', /Methotrexate Shared care 1\.0 from 26 November 2026/);
+      assert.match(methotrexate ?? '', /Methotrexate Shared care 1\.1 from 26 November 2026/);
       const etanercept = rows.find((r) => r.includes('Etanercept'));
       assert.match(etanercept ?? '', /Specialist only/);
       assert.match((await gp.get('/patients')).body, /href="\/protocols"[^>]*>Protocols</);
@@ -56,7 +56,7 @@ for (const database of testDatabases()) {
 
     test('the methotrexate page shows the 25 mg maximum as awaiting local confirmation, with its source', async () => {
       const gp = await t.signIn('gp@demo.test');
-      const page = await gp.get('/protocols/methotrexate-oral-jia/1.0');
+      const page = await gp.get('/protocols/methotrexate-oral-jia/1.1');
       assert.equal(page.statusCode, 200);
       const maximum = row(page.body, 'Maximum dose');
       assert.match(maximum, /25 mg a week/);
@@ -69,7 +69,7 @@ for (const database of testDatabases()) {
 
     test('the page reads the whole protocol to a GP: transfer, answer window, duties, monitoring and results', async () => {
       const gp = await t.signIn('gp@demo.test');
-      const body = text((await gp.get('/protocols/methotrexate-oral-jia/1.0')).body);
+      const body = text((await gp.get('/protocols/methotrexate-oral-jia/1.1')).body);
       for (const words of [
         'The dose has been stable for 12 weeks',
         'The GP practice answers within 14 days of the request',
@@ -95,7 +95,7 @@ for (const database of testDatabases()) {
     test('a parent cannot read protocols through the staff pages or the API', async () => {
       const parent = await t.signIn('parent@demo.test');
       assert.equal((await parent.get('/protocols')).statusCode, 403);
-      assert.equal((await parent.get('/protocols/methotrexate-oral-jia/1.0')).statusCode, 403);
+      assert.equal((await parent.get('/protocols/methotrexate-oral-jia/1.1')).statusCode, 403);
       assert.equal((await parent.api('GET', '/api/protocols')).statusCode, 403);
     });
 
@@ -105,9 +105,9 @@ for (const database of testDatabases()) {
       assert.equal(list.statusCode, 200);
       const protocols = list.json().protocols as { protocolId: string; inUse: { version: string } }[];
       assert.equal(protocols.length, 11);
-      assert.equal(protocols.find((p) => p.protocolId === 'azathioprine-jia')?.inUse.version, '1.0');
+      assert.equal(protocols.find((p) => p.protocolId === 'azathioprine-jia')?.inUse.version, '1.1');
 
-      const one = await nurse.api('GET', '/api/protocols/methotrexate-oral-jia/1.0');
+      const one = await nurse.api('GET', '/api/protocols/methotrexate-oral-jia/1.1');
       assert.equal(one.statusCode, 200);
       assert.equal(one.json().status, 'approved');
       assert.equal(one.json().inUse, true);
