@@ -10,6 +10,7 @@ export async function startJointly(): Promise<RunningSystem & { close(): Promise
   const config = loadConfig({
     JOINTLY_DATA_DIR: dataDir,
     PORT: '0',
+    JOINTLY_MLLP_PORT: '0',
     JOINTLY_LOG_LEVEL: 'silent',
     JOINTLY_DEMO: 'true',
   });

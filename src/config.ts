@@ -16,6 +16,22 @@ export interface Config {
   logLevel: string;
   /** Whether cookies carry the Secure flag (behind TLS in production). */
   secureCookies: boolean;
+  /** Where e-mail goes; without an SMTP host nothing is sent and the outbox keeps every e-mail. */
+  mail: MailConfig;
+  /** The address people reach Jointly at, for links in e-mails (no trailing slash). */
+  publicUrl: string;
+  /** The MLLP listener for laboratory results (HL7 v2); port 0 takes any free port. */
+  mllp: { host: string; port: number; maxBytes: number };
+}
+
+export interface MailConfig {
+  smtpHost: string | undefined;
+  smtpPort: number;
+  /** TLS from the first byte (port 465); otherwise STARTTLS is used when the server offers it. */
+  smtpSecure: boolean;
+  smtpUser: string | undefined;
+  smtpPassword: string | undefined;
+  from: string;
 }
 
 const flag = z
@@ -43,6 +59,33 @@ const env = z.object({
   JOINTLY_SIGNIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   JOINTLY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOINTLY_SECURE_COOKIES: flag.optional(),
+  JOINTLY_SMTP_HOST: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  JOINTLY_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
+  JOINTLY_SMTP_SECURE: flag.optional(),
+  JOINTLY_SMTP_USER: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  JOINTLY_SMTP_PASSWORD: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  JOINTLY_MAIL_FROM: z.string().min(3).default('Jointly <no-reply@jointly.invalid>'),
+  JOINTLY_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, '')),
+  JOINTLY_MLLP_HOST: z.string().min(1).default('127.0.0.1'),
+  JOINTLY_MLLP_PORT: z.coerce.number().int().min(0).max(65535).default(2575),
+  JOINTLY_MLLP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 /**
@@ -71,6 +114,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     },
     logLevel: e.JOINTLY_LOG_LEVEL,
     secureCookies: e.JOINTLY_SECURE_COOKIES ?? false,
+    mail: {
+      smtpHost: e.JOINTLY_SMTP_HOST,
+      smtpPort: e.JOINTLY_SMTP_PORT,
+      smtpSecure: e.JOINTLY_SMTP_SECURE ?? false,
+      smtpUser: e.JOINTLY_SMTP_USER,
+      smtpPassword: e.JOINTLY_SMTP_PASSWORD,
+      from: e.JOINTLY_MAIL_FROM,
+    },
+    publicUrl: e.JOINTLY_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    mllp: { host: e.JOINTLY_MLLP_HOST, port: e.JOINTLY_MLLP_PORT, maxBytes: e.JOINTLY_MLLP_MAX_BYTES },
     ...overrides,
   };
 }

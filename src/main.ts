@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/commands.ts';
 
-/** `jointly <command>`: start the server, migrate, load demo data, add users, export and verify the audit trail. */
+/**
+ * `jointly <command>`: start the server, migrate, load demo data, add users, export and verify the audit trail,
+ * send the e-mail outbox.
+ */
 const { positionals, values } = parseArgs({
   args: process.argv.slice(2),
   allowPositionals: true,

@@ -19,6 +19,12 @@ export const patientActions = [
   'give-consent',
   /** Record a prescription issued. */
   'record-prescription',
+  /** Record blood test results (typed, imported or sent through the API). */
+  'record-results',
+  /** Decide what to do about a red or amber result. */
+  'acknowledge-result',
+  /** Let the family see results in plain words, or stop them. */
+  'release-results',
 ] as const;
 export type PatientAction = (typeof patientActions)[number];
 
@@ -73,6 +79,9 @@ export const actionsByRole: Record<Role, readonly PatientAction[]> = {
     'manage-medicines',
     'override-dose',
     'record-prescription',
+    'record-results',
+    'acknowledge-result',
+    'release-results',
   ],
   nurse_specialist: [
     'read',
@@ -83,13 +92,24 @@ export const actionsByRole: Record<Role, readonly PatientAction[]> = {
     'view-access-log',
     'manage-medicines',
     'record-prescription',
+    'record-results',
+    'acknowledge-result',
+    'release-results',
   ],
   pharmacist: ['read', 'record-growth'],
   team_administrator: ['read', 'edit-demographics', 'edit-care-team', 'view-access-log'],
-  gp: ['read', 'edit-demographics', 'record-growth', 'answer-shared-care', 'record-prescription'],
-  practice_nurse: ['read', 'edit-demographics', 'record-growth'],
+  gp: [
+    'read',
+    'edit-demographics',
+    'record-growth',
+    'answer-shared-care',
+    'record-prescription',
+    'record-results',
+    'acknowledge-result',
+  ],
+  practice_nurse: ['read', 'edit-demographics', 'record-growth', 'record-results'],
   practice_pharmacist: ['read', 'record-prescription'],
-  local_paediatrician: ['read', 'record-growth', 'record-diagnosis'],
+  local_paediatrician: ['read', 'record-growth', 'record-diagnosis', 'record-results'],
   allied_health_professional: ['read', 'record-growth'],
   parent_carer: ['read', 'give-consent'],
   young_person: ['read', 'give-consent'],
@@ -117,6 +137,7 @@ const specialistTeamOnly: readonly PatientAction[] = [
   'record-diagnosis',
   'manage-medicines',
   'override-dose',
+  'release-results',
 ];
 /** Actions only a GP practice may take. */
 const gpPracticeOnly: readonly PatientAction[] = ['answer-shared-care'];
@@ -133,6 +154,9 @@ const actionWords: Record<PatientAction, string> = {
   'answer-shared-care': 'accept or decline shared care',
   'give-consent': 'give consent to shared care',
   'record-prescription': 'record a prescription',
+  'record-results': 'record blood test results',
+  'acknowledge-result': 'decide what to do about a blood test result',
+  'release-results': 'let the family see blood test results',
 };
 
 export function isCurrent(

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { countUnreviewedGrants } from '../access/break-glass-review.store.ts';
+import { countWaitingItems } from '../interop/hl7/hl7.store.ts';
 import { countOrganisations } from '../organisations/organisations.store.ts';
 import { countActiveUsers } from '../people/users.store.ts';
 import type { AppDeps } from '../server/context.ts';
@@ -14,16 +15,18 @@ import { userApiRoutes } from './users-api.routes.ts';
 export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.get('/admin', { schema: { hide: true } }, async (request, reply) => {
     requireAdministrator(request, 'administer Jointly');
-    const [organisations, activeUsers, unreviewedGrants] = await Promise.all([
+    const [organisations, activeUsers, unreviewedGrants, waitingLabMessages] = await Promise.all([
       countOrganisations(deps.db),
       countActiveUsers(deps.db),
       countUnreviewedGrants(deps.db),
+      countWaitingItems(deps.db),
     ]);
     return reply.page('admin/views/admin-home.njk', {
       title: 'Administration',
       organisations,
       activeUsers,
       unreviewedGrants,
+      waitingLabMessages,
     });
   });
   await organisationRoutes(app, deps);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../db/database.ts';
+import { commandLine, createApiClient } from '../interop/fhir/api-clients.ts';
 import type { SignedInClient, TestApp } from '../testing/app.ts';
 import { testDatabases } from '../testing/databases.ts';
 import { type AdminWorld, adminWorld, squash, userId } from './admin.testing.ts';
@@ -224,6 +225,21 @@ for (const database of testDatabases()) {
         session.json().user.memberships.map((m: { organisationCode: string }) => m.organisationCode),
         ['GP001', 'GP002'],
       );
+    });
+
+    test('an API client keeps its one role: adding another is refused with a message, not an error page', async () => {
+      const { client } = await createApiClient(
+        db,
+        { name: 'Laboratory system', organisationCode: 'GP001' },
+        commandLine,
+        new Date('2026-11-26T10:00:00Z'),
+      );
+      const refused = await admin.postForm(`/admin/users/${client.userId}/memberships`, {
+        role: 'gp',
+        organisationCode: 'GP002',
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(squash(refused.body), /This is an API client: it keeps its one role/);
     });
 
     test('the list filters by organisation and by name or e-mail, shows roles, and never a password hash', async () => {

@@ -1,6 +1,8 @@
 import { appendAudit } from '../audit/audit.store.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { type PlainDate, todayInUk } from '../kernel/dates.ts';
+import { followAgreements } from '../monitoring/sweep.store.ts';
+import { type ClockLog, runEveryHour } from '../server/hourly.ts';
 import { openTasksTogether } from '../tasks/tasks.store.ts';
 import { type AgreementEvent, type AgreementFacts, responseClock, takeStep } from './agreement.rules.ts';
 import {
@@ -69,6 +71,7 @@ export async function sweepAgreementClocks(db: Database, today: PlainDate): Prom
     const activated = await activateDue(tx, today);
     confirmEach(activated, 'activate', (a) => agrees(a, 'consented', { kind: 'activate', on: today }));
     await insertSystemEvents(tx, ids(activated), 'activate', today);
+    await followAgreements(tx, today, ids(activated));
     await auditSweep(tx, 'shared care clock: agreements made active', activated);
 
     return {
@@ -129,18 +132,9 @@ async function auditSweep(tx: Queryable, action: string, rows: ClockedAgreement[
   });
 }
 
-/** Where the running clock reports: the server's own log. */
-export interface ClockLog {
-  info(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-const HOUR = 3_600_000;
-
 /**
  * Runs the response clock at start-up and then every hour, so that reminders, no-response marking and
- * transfers happen on their day whether or not anyone opens a page. A failed run is logged and tried
- * again at the next hour; `stop` waits for a run in progress before the database is closed.
+ * transfers happen on their day whether or not anyone opens a page.
  */
 export function startAgreementClock(
   db: Database,
@@ -148,25 +142,5 @@ export function startAgreementClock(
   options: { everyMs?: number; today?: () => PlainDate } = {},
 ): { stop(): Promise<void> } {
   const today = options.today ?? (() => todayInUk());
-  let running: Promise<void> | undefined;
-  const run = () => {
-    if (running) return;
-    running = sweepAgreementClocks(db, today())
-      .then(
-        (counts) => log.info({ sharedCareClock: counts }, 'shared care clock swept'),
-        (error: Error) => log.error({ err: { message: error.message } }, 'shared care clock failed'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  run();
-  const timer = setInterval(run, options.everyMs ?? HOUR);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runEveryHour('sharedCareClock', () => sweepAgreementClocks(db, today()), log, options.everyMs);
 }

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.store.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { fieldProblems, invalidField, JointlyError, refuseFields } from '../kernel/errors.ts';
 import { findOrder, linkOrderToAgreement } from '../medicines/orders.store.ts';
+import { refreshMonitoring } from '../monitoring/courses.ts';
 import { findProtocolVersion, type ProtocolVersionRecord } from '../protocols/protocols.store.ts';
 import { closeTasks, openTask } from '../tasks/tasks.store.ts';
 import {
@@ -103,6 +104,7 @@ export async function startAgreement(
       details: { medicationOrderId: order.id, gpPracticeCode: practice.code },
     });
     await linkOrderToAgreement(tx, order.id, agreementId);
+    await refreshMonitoring(tx, patientId, asker.today);
     await change.audit(tx, { agreementId });
     return agreementId;
   });
@@ -186,6 +188,7 @@ export async function takeAgreementStep(
       details: eventDetails(event.event),
     });
     await updateTasks(tx, agreement, version, event.event, asker.viewer.id);
+    await refreshMonitoring(tx, agreement.patientId, asker.today);
     await change.audit(tx, { agreementId, from: before.state, to: result.facts.state });
   });
   return (await findAgreement(db, agreementId))!;

@@ -8,10 +8,15 @@ import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { demoDataLoaded, loadDemoData } from '../demo/demo-data.ts';
+import { apiClientCommand } from '../interop/fhir/api-clients-cli.ts';
 import { todayInUk } from '../kernel/dates.ts';
 import { JointlyError } from '../kernel/errors.ts';
+import { mailTransport, sendWaitingEmails } from '../messaging/mail-sender.ts';
+import { outboxCounts } from '../messaging/outbox.store.ts';
+import { sweepAndAudit } from '../monitoring/sweep.ts';
 import { createUser } from '../people/users.ts';
 import { checkProtocolFile } from '../protocols/protocol-file.ts';
+import { syncShippedProtocols } from '../protocols/protocols.store.ts';
 import { startSystem } from '../server/start.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -27,7 +32,12 @@ const usage = `Usage: jointly <command>
                              write the audit trail as CSV (to standard output unless --out)
   audit verify               check the audit trail's hash chain
   agreements sweep           run the shared care response clock now (reminders, no response, transfer dates)
+  monitoring sweep           run the blood monitoring overdue ladder now (statuses, reminders, tasks, escalations)
+  outbox send                send the e-mails waiting in the outbox now (needs JOINTLY_SMTP_HOST)
   protocol check FILE        check a shared care protocol file against the schema (no database needed)
+  api-client add --organisation CODE --name NAME [--role ROLE]
+                             add a FHIR API client for an organisation; prints its id and secret once
+  api-client revoke ID       revoke an API client: its tokens stop working at once
 
 Configuration comes from the environment: DATABASE_URL, PORT, JOINTLY_DATA_DIR, JOINTLY_DEMO, …`;
 
@@ -61,7 +71,9 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
         // Without --patients, a second run refuses rather than quietly adding another 200 children.
         const patients = flags.patients === undefined ? (alreadyLoaded ? 0 : 200) : Number(flags.patients);
         if (!Number.isInteger(patients) || patients < 0) throw new Error('--patients must be a whole number');
-        const summary = await loadDemoData(db, { patients });
+        // Blood monitoring needs approved protocols: in demo mode the shipped ones are approved, as at start-up.
+        if (config.demo) await syncShippedProtocols(db, undefined, { approve: true });
+        const summary = await loadDemoData(db, { patients, monitoring: config.demo });
         console.log(
           alreadyLoaded
             ? `Added ${summary.patients} synthetic patients.`
@@ -139,6 +151,46 @@ export async function runCommand(args: string[], flags: Flags): Promise<number |
           `Shared care clock: ${counts.remindersSent} reminders sent, ${counts.markedNoResponse} requests marked no response, ${counts.activated} agreements made active.`,
         );
         return 0;
+      });
+    case 'monitoring':
+      if (sub !== 'sweep') break;
+      return withDatabase(config, async (db) => {
+        await migrate(db);
+        const r = await sweepAndAudit(db, new Date());
+        console.log(
+          `Monitoring sweep for ${r.today}: ${r.statusesChanged} statuses changed, ${r.familyReminders} family reminders, ${r.practiceTasks} tests due, ${r.teamAlerts} overdue alerts to the team, ${r.withholdAdvice} withholding advice, ${r.redResultsEscalated} red results escalated.`,
+        );
+        return 0;
+      });
+    case 'outbox':
+      if (sub !== 'send') break;
+      return withDatabase(config, async (db) => {
+        await migrate(db);
+        const transport = mailTransport(config.mail);
+        if (!transport) {
+          const { waiting } = await outboxCounts(db);
+          console.error(`JOINTLY_SMTP_HOST is not set: ${waiting} e-mails wait in the outbox.`);
+          return 1;
+        }
+        try {
+          const counts = await sendWaitingEmails(db, transport, {
+            from: config.mail.from,
+            publicUrl: config.publicUrl,
+            log: { info: () => {}, error: (details) => console.error(JSON.stringify(details)) },
+          });
+          console.log(
+            `Outbox: ${counts.sent} e-mails sent, ${counts.retrying} to try again later, ${counts.givenUp} given up.`,
+          );
+          return counts.retrying + counts.givenUp > 0 ? 2 : 0;
+        } finally {
+          transport.close();
+        }
+      });
+    case 'api-client':
+      if (sub !== 'add' && !(sub === 'revoke' && args[2])) break;
+      return withDatabase(config, async (db) => {
+        await migrate(db);
+        return apiClientCommand(db, config, args.slice(1), flags);
       });
     case undefined:
     case 'help':

@@ -1,5 +1,6 @@
 import type { Database, Queryable, Transaction } from '../db/database.ts';
 import { type PlainDate, todayInUk } from '../kernel/dates.ts';
+import { sweepAndAudit } from '../monitoring/sweep.ts';
 import { diagnosisCodes } from '../patients/diagnoses.ts';
 import { hashPassword } from '../people/sign-in.ts';
 import { type CodedCondition, codedConditions } from './conditions.rules.ts';
@@ -19,6 +20,7 @@ import {
   waitForOtherDemoLoads,
 } from './demo.store.ts';
 import { demoOrganisations, demoUsers, signInLines } from './fixed-world.ts';
+import { loadMonitoringDemo } from './monitoring-demo.ts';
 import { namedPatients } from './named-patients.ts';
 import { deriveSeed, type Random, seededRandom } from './random.rules.ts';
 import { syntheticPatients } from './synthetic.rules.ts';
@@ -49,17 +51,26 @@ const MARKER_ACCOUNT = 'consultant@demo.test';
  * Everything happens in ONE transaction, even for 100,000 patients: a load that fails part-way leaves no
  * half-made demo behind, and the "already loaded" check stays true to what is there. Rows go in batches of
  * `PATIENTS_PER_BATCH` patients, one statement per table per batch.
+ *
+ * With `monitoring` (start-up and `jointly demo` in demo mode), the first load also adds blood monitoring for
+ * three named children (see monitoring-demo.ts; it needs the shipped protocols approved), then runs the
+ * monitoring sweep once, after the load has committed, so the overdue ladder has taken its steps. Tests leave
+ * it out, so their worlds have no medicines, results or tasks they did not make.
  */
 export async function loadDemoData(
   db: Database,
-  options: { patients: number; seed?: number; today?: PlainDate },
+  options: { patients: number; seed?: number; today?: PlainDate; monitoring?: boolean },
 ): Promise<DemoSummary> {
   if (!Number.isInteger(options.patients) || options.patients < 0) {
     throw new RangeError('The number of synthetic patients must be a whole number, 0 or more');
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const conditions = codedConditions(diagnosisCodes);
-  return db.transaction(async (tx) => {
+  // A given day is the demo's "now" at noon; otherwise the real clock.
+  const now = options.today ? new Date(`${options.today}T12:00:00Z`) : new Date();
+  const today = options.today ?? todayInUk(now);
+  let monitoringAdded = false;
+  const summary = await db.transaction(async (tx) => {
     await waitForOtherDemoLoads(tx);
     const alreadyLoaded = await demoAccountsExist(tx, MARKER_ACCOUNT);
     if (alreadyLoaded && options.patients === 0) {
@@ -72,9 +83,12 @@ export async function loadDemoData(
     const recorders = demoRecorders(directory);
     const named = alreadyLoaded ? [] : namedPatients(conditions);
     await insertDemoPatients(tx, named, directory, recorders);
+    if (options.monitoring && !alreadyLoaded) {
+      await loadMonitoringDemo(tx, { named, directory, today, now });
+      monitoringAdded = true;
+    }
 
     const random = seededRandom(deriveSeed(options.seed ?? DEFAULT_DEMO_SEED, await countPatients(tx)));
-    const today = options.today ?? todayInUk();
     await addSyntheticPatients(tx, random, options.patients, { today, conditions, directory, recorders });
     return {
       organisations: alreadyLoaded ? 0 : demoOrganisations.length,
@@ -82,6 +96,8 @@ export async function loadDemoData(
       patients: named.length + options.patients,
     };
   });
+  if (monitoringAdded) await sweepAndAudit(db, now);
+  return summary;
 }
 
 /** Whether the fixed demo world is in this database (so `jointly demo` without `--patients` has nothing to do). */

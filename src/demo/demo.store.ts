@@ -216,3 +216,49 @@ async function insertCarers(tx: Queryable, batch: readonly Identified[], directo
     ],
   );
 }
+
+/** The patients with these NHS numbers, by NHS number. */
+export async function patientIdsByNhsNumber(
+  tx: Queryable,
+  nhsNumbers: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await tx.query<{ id: string; nhs_number: string }>(
+    'select id, nhs_number from patient where nhs_number = any($1::text[])',
+    [nhsNumbers],
+  );
+  return new Map(rows.map((r) => [r.nhs_number, r.id]));
+}
+
+/** Gives organisations their shared inboxes, in one statement. */
+export async function setOrganisationEmails(
+  tx: Queryable,
+  emails: readonly { code: string; email: string }[],
+): Promise<void> {
+  await tx.query(
+    `update organisation o set email = e.email
+     from unnest($1::text[], $2::text[]) as e (code, email) where o.code = e.code`,
+    [emails.map((e) => e.code), emails.map((e) => e.email)],
+  );
+}
+
+/** More measurements for patients already in the database, in one statement; a day already measured is kept. */
+export async function insertMeasurements(
+  tx: Queryable,
+  rows: readonly { patientId: string; measuredOn: string; heightCm: number; weightKg: number }[],
+  recordedBy: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into growth_measurement (patient_id, measured_on, weight_kg, height_cm, recorded_by)
+     select patient_id, measured_on, weight_kg, height_cm, $5
+     from unnest($1::uuid[], $2::date[], $3::numeric[], $4::numeric[]) as g (patient_id, measured_on, weight_kg, height_cm)
+     on conflict (patient_id, measured_on) do nothing`,
+    [
+      rows.map((r) => r.patientId),
+      rows.map((r) => r.measuredOn),
+      rows.map((r) => r.weightKg),
+      rows.map((r) => r.heightCm),
+      recordedBy,
+    ],
+  );
+}

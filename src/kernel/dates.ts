@@ -18,9 +18,12 @@ export function plainDate(value: string): PlainDate {
   return value;
 }
 
+// Made once: building a formatter costs about a millisecond, and every request asks for today's date.
+const ukCalendarDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+
 /** Today's date in the UK, where the service runs. */
 export function todayInUk(now: Date = new Date()): PlainDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now) as PlainDate;
+  return ukCalendarDay.format(now) as PlainDate;
 }
 
 export function addDays(date: PlainDate, days: number): PlainDate {

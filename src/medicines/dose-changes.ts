@@ -4,6 +4,7 @@ import { findAgreement } from '../agreements/agreements.store.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { addDays, formatDate, type PlainDate } from '../kernel/dates.ts';
 import { invalidField, JointlyError } from '../kernel/errors.ts';
+import { refreshMonitoring } from '../monitoring/courses.ts';
 import { parseOrRefuse } from '../patients/input.rules.ts';
 import { findProtocolVersion } from '../protocols/protocols.store.ts';
 import { openTask } from '../tasks/tasks.store.ts';
@@ -120,6 +121,7 @@ export async function changeDose(
       createdBy: asker.viewer.id,
     });
     await setStopDate(tx, locked.id, addDays(asked.startDate, -1));
+    await refreshMonitoring(tx, patientId, asker.today);
     const practice = await practiceToTell(tx, locked);
     if (practice) {
       const changed = (await findOrder(tx, id))!;
@@ -166,6 +168,7 @@ export async function stopMedicine(
     const locked = (await lockOrder(tx, order.id))!;
     refuseIfClosed(locked, 'stopDate');
     await setStopDate(tx, locked.id, asked.stopDate);
+    await refreshMonitoring(tx, patientId, asker.today);
     const practice = await practiceToTell(tx, locked);
     if (practice) {
       await openTask(tx, {

@@ -2,6 +2,7 @@ import { type Asker, type AuthorisedChange, authorisePatientChange } from '../ac
 import type { Database, Queryable } from '../db/database.ts';
 import { formatDate, type PlainDate } from '../kernel/dates.ts';
 import { type FieldProblem, invalidField, JointlyError } from '../kernel/errors.ts';
+import { refreshMonitoring } from '../monitoring/courses.ts';
 import { parseOrRefuse } from '../patients/input.rules.ts';
 import type { ProtocolVersionRecord } from '../protocols/protocols.store.ts';
 import { checkProposedDose } from './dose.rules.ts';
@@ -163,6 +164,7 @@ export async function startMedicine(
       replacesOrderId: null,
       createdBy: asker.viewer.id,
     });
+    await refreshMonitoring(tx, patientId, asker.today);
     await auditOrder(tx, change, checked, {
       orderId: id,
       protocolId: version.protocolId,

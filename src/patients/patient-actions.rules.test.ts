@@ -47,7 +47,7 @@ describe('what the summary page offers', () => {
     assert.deepEqual(notOffered, ['answer-shared-care', 'give-consent', 'override-dose']);
   });
 
-  test('the GP in the care team may record growth and edit details, but not diagnoses, the care team or the access log', () => {
+  test('the GP in the care team may record growth, results and decisions about them, but not diagnoses, the care team or the access log', () => {
     assert.deepEqual(allowedActions(gp, amelia, at), {
       read: true,
       'edit-demographics': true,
@@ -60,6 +60,9 @@ describe('what the summary page offers', () => {
       'answer-shared-care': true,
       'give-consent': false,
       'record-prescription': true,
+      'record-results': true,
+      'acknowledge-result': true,
+      'release-results': false,
     });
   });
 

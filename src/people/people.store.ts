@@ -75,7 +75,9 @@ export async function findCredentials(db: Queryable, email: string): Promise<Cre
     failed_sign_ins: number;
     locked_until: Date | null;
   }>(
-    'select id, password_hash, is_active, is_demo, failed_sign_ins, locked_until from app_user where email = $1',
+    // System accounts (API clients) never sign in with a password.
+    `select id, password_hash, is_active, is_demo, failed_sign_ins, locked_until from app_user
+     where email = $1 and kind = 'person'`,
     [email.trim().toLowerCase()],
   );
   if (!row) return undefined;

@@ -92,6 +92,12 @@ export async function clearLockout(tx: Queryable, userId: string): Promise<boole
   return rows.length > 0;
 }
 
+/** Whether the account is an API client's (a system), which keeps the one role it was made with. */
+export async function isSystemAccount(db: Queryable, userId: string): Promise<boolean> {
+  const rows = await db.query("select 1 from app_user where id = $1 and kind = 'system'", [userId]);
+  return rows.length > 0;
+}
+
 export async function userExists(db: Queryable, userId: string): Promise<boolean> {
   const rows = await db.query('select 1 from app_user where id = $1', [userId]);
   return rows.length > 0;

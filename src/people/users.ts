@@ -12,7 +12,7 @@ import {
 import { endAllSessionsOf } from '../server/sessions.store.ts';
 import { passwordProblem } from './password.rules.ts';
 import { hashPassword } from './sign-in.ts';
-import { clearLockout, setUserActive, userExists } from './users.store.ts';
+import { clearLockout, isSystemAccount, setUserActive, userExists } from './users.store.ts';
 
 export const newUserSchema = z.object({
   email: z
@@ -120,6 +120,12 @@ export async function addMembership(
   const organisationId = await organisationForRole(db, role, organisationCode);
   await db.transaction(async (tx) => {
     if (!(await userExists(tx, userId))) throw noSuchAccount();
+    if (await isSystemAccount(tx, userId)) {
+      throw invalidField(
+        'role',
+        'This is an API client: it keeps its one role. Add another API client instead.',
+      );
+    }
     await tx.query(
       'insert into membership (user_id, organisation_id, role) values ($1, $2, $3) on conflict do nothing',
       [userId, organisationId, role],

@@ -18,7 +18,8 @@ export function cookieOptions(deps: AppDeps) {
 /** Finds the signed-in person behind each request and checks the CSRF token of every change. */
 export function registerSessionHooks(app: FastifyInstance, deps: AppDeps): void {
   app.addHook('preHandler', async (request, reply) => {
-    if (isStaticAsset(request)) return;
+    // The FHIR API (/fhir/) authenticates systems by bearer token in its own hooks: no cookies, so no CSRF.
+    if (isStaticAsset(request) || request.url.startsWith('/fhir/')) return;
     await loadViewer(request, reply, deps);
     if (
       unsafeMethods.has(request.method) &&

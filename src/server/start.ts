@@ -4,6 +4,9 @@ import type { Config } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { demoSignIns, loadDemoData } from '../demo/demo-data.ts';
+import { startHl7Listener } from '../interop/hl7/mllp-listener.ts';
+import { startOutboxSender } from '../messaging/mail-sender.ts';
+import { startMonitoringClock } from '../monitoring/sweep.ts';
 import { syncShippedProtocols } from '../protocols/protocols.store.ts';
 import { buildApp } from './app.ts';
 
@@ -11,6 +14,8 @@ export interface RunningSystem {
   app: FastifyInstance;
   db: Database;
   url: string;
+  /** Where the MLLP listener for laboratory results listens. */
+  mllp: { host: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -32,7 +37,7 @@ export async function startSystem(
     );
     if (users === 0) {
       log('First start in demo mode: loading demo data…');
-      const summary = await loadDemoData(db, { patients: 200 });
+      const summary = await loadDemoData(db, { patients: 200, monitoring: true });
       log(
         `Loaded ${summary.organisations} organisations, ${summary.users} people and ${summary.patients} patients.`,
       );
@@ -40,11 +45,23 @@ export async function startSystem(
   }
   const app = await buildApp({ db, config, clock: () => new Date() });
   const clock = startAgreementClock(db, app.log);
+  const monitoring = startMonitoringClock(db, app.log);
+  const outbox = startOutboxSender(db, config, app.log);
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('127.0.0.1', 'localhost');
+  const mllp = await startHl7Listener(db, { ...config.mllp, allowTestRange: config.demo }, app.log).catch(
+    async (error: unknown) => {
+      // Without its laboratory listener Jointly does not run half-started: everything started is stopped.
+      await Promise.all([clock.stop(), monitoring.stop(), outbox.stop()]);
+      await app.close();
+      await db.close();
+      throw error;
+    },
+  );
   log(
     `Jointly is running at ${url} on ${db.kind === 'embedded' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}.`,
   );
+  log(`Laboratory results (HL7 v2 over MLLP) are received at ${mllp.host}:${mllp.port}.`);
   if (config.demo) {
     log('Demo mode. Sign in with any of these (password demo-password-1):');
     for (const line of demoSignIns) log(`  ${line}`);
@@ -53,8 +70,12 @@ export async function startSystem(
     app,
     db,
     url,
+    mllp: { host: mllp.host, port: mllp.port },
     async stop() {
+      await mllp.close();
       await clock.stop();
+      await monitoring.stop();
+      await outbox.stop();
       await app.close();
       await db.close();
     },

@@ -7,9 +7,21 @@ import type { AppDeps } from '../server/context.ts';
 import { requireViewer } from '../server/guards.ts';
 import { openTasksWithPatients, type TaskListing } from './tasks.store.ts';
 
+/** Tasks about results and the blood tests due: their work is done on the child's results page. */
+const bloodTestKinds = [
+  'result-red',
+  'result-amber',
+  'result-red-escalated',
+  'repeat-blood-test',
+  'blood-test-due',
+  'monitoring-overdue',
+  'consider-withholding',
+];
+
 /** Where a task's work is done: the agreement or medicine it is about, else the patient's record. */
 function taskHref(task: TaskListing): string {
   if (task.kind.includes('shared-care')) return `/patients/${task.patientId}/agreements/${task.subjectId}`;
+  if (bloodTestKinds.includes(task.kind)) return `/patients/${task.patientId}/results`;
   if (task.kind.startsWith('dose') || task.kind.startsWith('medicine')) {
     return `/patients/${task.patientId}/medicines/${task.subjectId}`;
   }

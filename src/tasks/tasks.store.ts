@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { PlainDate } from '../kernel/dates.ts';
+import { taskNoticesCte } from '../messaging/outbox.store.ts';
 
 /** Work one organisation must do for one patient. */
 export interface NewTask {
@@ -19,14 +20,29 @@ export interface TaskRecord extends NewTask {
   createdAt: Date;
 }
 
-/** Opens a task unless the same one is already open; returns whether a new one was opened. */
+/**
+ * Opens a task unless the same one is already open; returns whether a new one was opened. A new task is
+ * e-mailed to its organisation in the same statement (see `taskNoticesCte`), so no task goes untold.
+ */
 export async function openTask(q: Queryable, task: NewTask): Promise<boolean> {
+  const notices = taskNoticesCte(7);
   const rows = await q.query(
-    `insert into task (organisation_id, patient_id, kind, title, subject_id, due_on)
-     values ($1, $2, $3, $4, $5, $6)
-     on conflict (kind, subject_id, organisation_id) where status = 'open' do nothing
-     returning id`,
-    [task.organisationId, task.patientId, task.kind, task.title, task.subjectId, task.dueOn],
+    `with opened as (
+       insert into task (organisation_id, patient_id, kind, title, subject_id, due_on)
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (kind, subject_id, organisation_id) where status = 'open' do nothing
+       returning id, organisation_id
+     ), ${notices.sql}
+     select id from opened`,
+    [
+      task.organisationId,
+      task.patientId,
+      task.kind,
+      task.title,
+      task.subjectId,
+      task.dueOn,
+      ...notices.params,
+    ],
   );
   return rows.length > 0;
 }
@@ -75,14 +91,21 @@ export async function openTasksFor(q: Queryable, organisationIds: readonly strin
   }));
 }
 
-/** Opens many tasks in one statement (for sweeps over many patients); those already open are left as they are. */
+/**
+ * Opens many tasks in one statement (for sweeps over many patients); those already open are left as they are.
+ * Each new task is e-mailed to its organisation in the same statement.
+ */
 export async function openTasksTogether(q: Queryable, tasks: readonly NewTask[]): Promise<number> {
   if (tasks.length === 0) return 0;
+  const notices = taskNoticesCte(7);
   const rows = await q.query(
-    `insert into task (organisation_id, patient_id, kind, title, subject_id, due_on)
-     select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::date[])
-     on conflict (kind, subject_id, organisation_id) where status = 'open' do nothing
-     returning id`,
+    `with opened as (
+       insert into task (organisation_id, patient_id, kind, title, subject_id, due_on)
+       select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::date[])
+       on conflict (kind, subject_id, organisation_id) where status = 'open' do nothing
+       returning id, organisation_id
+     ), ${notices.sql}
+     select id from opened`,
     [
       tasks.map((t) => t.organisationId),
       tasks.map((t) => t.patientId),
@@ -90,6 +113,7 @@ export async function openTasksTogether(q: Queryable, tasks: readonly NewTask[])
       tasks.map((t) => t.title),
       tasks.map((t) => t.subjectId),
       tasks.map((t) => t.dueOn),
+      ...notices.params,
     ],
   );
   return rows.length;

@@ -15,9 +15,13 @@ const sharedCareTeamRoles: readonly Role[] = [
   'pharmacist',
   'team_administrator',
 ];
+const practiceRoles: readonly Role[] = ['gp', 'practice_nurse', 'practice_pharmacist'];
 
-/** The main menu for what this person does: patients for clinicians, their child for families, admin for admins. */
-export function navigationFor(viewer: SignedInUser, currentPath: string): NavItem[] {
+/**
+ * The main menu for what this person does: patients for clinicians, their child for families, admin for admins.
+ * `demo` adds the pages that exist only in demo mode.
+ */
+export function navigationFor(viewer: SignedInUser, currentPath: string, demo = false): NavItem[] {
   const roles = new Set(viewer.memberships.map((m) => m.role));
   const items: NavItem[] = [];
   const clinical = viewer.memberships.some(
@@ -47,8 +51,14 @@ export function navigationFor(viewer: SignedInUser, currentPath: string): NavIte
     )
   ) {
     items.push({ text: 'Shared care', href: '/agreements' });
+    items.push({ text: 'Monitoring', href: '/monitoring' });
   } else if (viewer.memberships.some((m) => m.organisationKind === 'gp_practice')) {
     items.push({ text: 'Shared care', href: '/shared-care' });
+  }
+  if (
+    viewer.memberships.some((m) => practiceRoles.includes(m.role) && m.organisationKind === 'gp_practice')
+  ) {
+    items.push({ text: 'Practice worklist', href: '/practice' });
   }
   if (roles.has('parent_carer') || roles.has('young_person'))
     items.push({ text: 'My family', href: '/family' });
@@ -57,6 +67,7 @@ export function navigationFor(viewer: SignedInUser, currentPath: string): NavIte
     items.push({ text: 'Users', href: '/admin/users' });
     items.push({ text: 'Audit trail', href: '/admin/audit' });
     items.push({ text: 'Break-glass reviews', href: '/admin/break-glass' });
+    if (demo) items.push({ text: 'E-mail outbox', href: '/admin/outbox' });
   }
   return items.map((item) => (item.href === currentPath ? { ...item, current: true } : item));
 }
