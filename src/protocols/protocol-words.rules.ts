@@ -45,7 +45,7 @@ export const analyteUnits: Record<Analyte, string> = {
   potassium: 'mmol/L',
   sodium: 'mmol/L',
   crp: 'mg/L',
-  esr: 'mm/hour',
+  esr: 'mm/h',
   cholesterol: 'mmol/L',
 };
 

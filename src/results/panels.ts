@@ -21,25 +21,5 @@ export function panelOf(analyte: Analyte): Panel {
   return panel;
 }
 
-export const analyteNames: Record<Analyte, string> = {
-  haemoglobin: 'Haemoglobin',
-  white_cell_count: 'White cell count',
-  neutrophils: 'Neutrophils',
-  lymphocytes: 'Lymphocytes',
-  platelets: 'Platelets',
-  eosinophils: 'Eosinophils',
-  mcv: 'MCV',
-  alt: 'ALT',
-  ast: 'AST',
-  alkaline_phosphatase: 'Alkaline phosphatase',
-  albumin: 'Albumin',
-  bilirubin: 'Bilirubin',
-  creatinine: 'Creatinine',
-  egfr: 'eGFR',
-  urea: 'Urea',
-  potassium: 'Potassium',
-  sodium: 'Sodium',
-  crp: 'CRP',
-  esr: 'ESR',
-  cholesterol: 'Cholesterol',
-};
+/** The tests' names as the pages say them, kept with the protocol wording. */
+export { analyteNames } from '../protocols/protocol-words.rules.ts';

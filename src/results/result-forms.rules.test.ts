@@ -56,7 +56,10 @@ describe('the panel form', () => {
           field: 'results.0.specimenDate',
           message: 'Neutrophils: the blood cannot have been taken in the future',
         },
-        { field: 'results.1.specimenDate', message: 'MCV: the blood cannot have been taken in the future' },
+        {
+          field: 'results.1.specimenDate',
+          message: 'MCV (mean cell volume): the blood cannot have been taken in the future',
+        },
         { field: 'results.1.value', message: 'Enter the result as a number' },
       ],
       'FBC',
@@ -64,7 +67,7 @@ describe('the panel form', () => {
     );
     assert.deepEqual(shown, [
       { field: 'specimenDate', message: 'The blood cannot have been taken in the future' },
-      { field: 'mcv-value', message: 'MCV: enter the result as a number' },
+      { field: 'mcv-value', message: 'MCV (mean cell volume): enter the result as a number' },
     ]);
     assert.deepEqual(problemsOnForm([{ field: 'results', message: 'Give at least one result' }], 'FBC', []), [
       { field: 'haemoglobin-value', message: 'Enter at least one result' },
