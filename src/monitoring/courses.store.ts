@@ -112,6 +112,8 @@ export interface CourseRow {
   };
   status: MonitoringStatus;
   statusOn: PlainDate;
+  /** The next day an order starts or stops, when the schedule must be worked out again. */
+  recomputeOn: PlainDate | null;
 }
 
 /** Writes a child's courses as the schedule rules worked them out, in one statement; returns their ids. */
@@ -124,17 +126,17 @@ export async function saveCourses(
     `insert into monitoring_course as c (patient_id, medicine, protocol_version_id, agreement_id,
        specialist_organisation_id, responsible_organisation_id, place, started_on, stopped_on, next_due_on,
        next_due_panels, last_tested_on, reminder_days_before, practice_task_days_after, team_alert_days_after,
-       withhold_advice_days_after, status, status_on)
+       withhold_advice_days_after, status, status_on, recompute_on)
      select t.patient_id, t.medicine, t.protocol_version_id, t.agreement_id, t.specialist_organisation_id,
        t.responsible_organisation_id, t.place, t.started_on, t.stopped_on, t.next_due_on,
        string_to_array(t.next_due_panels, ','), t.last_tested_on, t.reminder, t.practice, t.team, t.withhold,
-       t.status, t.status_on
+       t.status, t.status_on, t.recompute_on
      from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::date[],
        $9::date[], $10::date[], $11::text[], $12::date[], $13::int[], $14::int[], $15::int[], $16::int[],
-       $17::text[], $18::date[])
+       $17::text[], $18::date[], $19::date[])
        as t(patient_id, medicine, protocol_version_id, agreement_id, specialist_organisation_id,
          responsible_organisation_id, place, started_on, stopped_on, next_due_on, next_due_panels, last_tested_on,
-         reminder, practice, team, withhold, status, status_on)
+         reminder, practice, team, withhold, status, status_on, recompute_on)
      on conflict (patient_id, medicine) do update set
        protocol_version_id = excluded.protocol_version_id, agreement_id = excluded.agreement_id,
        specialist_organisation_id = excluded.specialist_organisation_id,
@@ -145,7 +147,8 @@ export async function saveCourses(
        practice_task_days_after = excluded.practice_task_days_after,
        team_alert_days_after = excluded.team_alert_days_after,
        withhold_advice_days_after = excluded.withhold_advice_days_after,
-       status = excluded.status, status_on = excluded.status_on, updated_at = now(),
+       status = excluded.status, status_on = excluded.status_on, recompute_on = excluded.recompute_on,
+       updated_at = now(),
        ladder_step = case when c.next_due_on is distinct from excluded.next_due_on then 0 else c.ladder_step end
      returning id, medicine`,
     [
@@ -167,6 +170,7 @@ export async function saveCourses(
       courses.map((c) => c.ladder.withholdAdviceDaysAfter),
       courses.map((c) => c.status),
       courses.map((c) => c.statusOn),
+      courses.map((c) => c.recomputeOn),
     ],
   );
 }
@@ -215,4 +219,13 @@ export async function coursesOfPatient(q: Queryable, patientId: string): Promise
      where c.patient_id = $1 order by c.next_due_on nulls last, c.medicine`,
     [patientId],
   );
+}
+
+/** The children whose courses change today or earlier (a dose change, restart or stop dated ahead). */
+export async function patientsToRecompute(q: Queryable, today: PlainDate): Promise<string[]> {
+  const rows = await q.query<{ patient_id: string }>(
+    'select distinct patient_id from monitoring_course where recompute_on <= $1',
+    [today],
+  );
+  return rows.map((r) => r.patient_id);
 }

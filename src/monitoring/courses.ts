@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { PlainDate } from '../kernel/dates.ts';
+import { addDays, type PlainDate } from '../kernel/dates.ts';
 import type { Panel } from '../protocols/protocol.schema.ts';
 import { panelOf } from '../results/panels.ts';
 import { specimenDates } from '../results/results.store.ts';
@@ -88,6 +88,7 @@ function courseRow(
     ladder,
     status: monitoringStatus(due?.dueOn ?? null, today, ladder),
     statusOn: today,
+    recomputeOn: nextOrderChange(orders, today),
   };
 }
 
@@ -102,4 +103,13 @@ function scheduleDate(orders: readonly OrderForCourse[], today: PlainDate): Plai
     .filter((d) => d > today)
     .sort()[0];
   return nextStart ?? today;
+}
+
+/** The next day after today on which an order starts, or the day after one stops. */
+function nextOrderChange(orders: readonly OrderForCourse[], today: PlainDate): PlainDate | null {
+  const days = orders
+    .flatMap((o) => [o.startDate, ...(o.stopDate ? [addDays(o.stopDate, 1)] : [])])
+    .filter((d) => d > today)
+    .sort();
+  return days[0] ?? null;
 }

@@ -7,10 +7,12 @@ import {
   type MedicinesWorld,
   medicinesWorld,
   NEXT_MONDAY,
+  OLIVER,
   weeklyMethotrexate,
 } from '../medicines/medicines.testing.ts';
 import { storeResults } from '../results/record-results.ts';
 import { testDatabases } from '../testing/databases.ts';
+import { refreshMonitoring } from './courses.ts';
 import { sweepMonitoring } from './sweep.ts';
 
 /** Noon in the UK on a day, for the sweep's clock. */
@@ -186,6 +188,62 @@ for (const database of testDatabases()) {
         ),
         { numRuns: 8 },
       );
+    });
+
+    test('a dose increase dated ahead brings the next test forward on the day it starts', async () => {
+      const oliver = w.ids[OLIVER]!;
+      const started = await w.consultant.api(
+        'POST',
+        `/api/patients/${oliver}/medicines`,
+        weeklyMethotrexate({ doseMg: 20 }),
+      );
+      assert.equal(started.statusCode, 201, started.body);
+      await w.db.transaction((tx) =>
+        storeResults(tx, {
+          patientId: oliver,
+          results: Object.entries(fullSet()).map(([analyte, [value, unit]]) => ({
+            analyte,
+            value,
+            unit,
+            specimenDate: '2027-02-01',
+          })),
+          source: 'api',
+          sender: { userId: null, organisationId: specialistTeam, via: 'test laboratory' },
+          now: noonOn('2027-02-01'),
+          today: plainDate('2027-02-01'),
+        }),
+      );
+      const due = async () =>
+        (
+          await w.db.query<{ next_due_on: string; recompute_on: string | null }>(
+            'select next_due_on, recompute_on from monitoring_course where patient_id = $1',
+            [oliver],
+          )
+        )[0];
+      assert.equal((await due())?.next_due_on, '2027-03-01', 'the monthly phase: a month after the tests');
+
+      // Entered on 5 February: the dose goes up from 10 February.
+      await w.db.transaction(async (tx) => {
+        const [order] = await tx.query<{ id: string }>(
+          'update medication_order set stop_date = $2 where patient_id = $1 returning id',
+          [oliver, '2027-02-09'],
+        );
+        await tx.query(
+          `insert into medication_order (patient_id, agreement_id, protocol_version_id, medicine, form, route,
+             strength_mg, dose_mg, frequency, day_of_week, folic_acid_day, start_date, calculation,
+             replaces_order_id, created_by)
+           select patient_id, agreement_id, protocol_version_id, medicine, form, route, strength_mg, 22.5,
+             frequency, day_of_week, folic_acid_day, '2027-02-10', calculation, id, created_by
+           from medication_order where id = $1`,
+          [order!.id],
+        );
+        await refreshMonitoring(tx, oliver, plainDate('2027-02-05'));
+      });
+      assert.deepEqual(await due(), { next_due_on: '2027-03-01', recompute_on: '2027-02-10' });
+
+      const sweep = await sweepMonitoring(w.db, noonOn('2027-02-10'));
+      assert.ok(sweep.coursesRecomputed >= 1);
+      assert.equal((await due())?.next_due_on, '2027-02-24', 'two weeks after the increase');
     });
   });
 }

@@ -4,6 +4,8 @@ import { formatDate, type PlainDate, todayInUk } from '../kernel/dates.ts';
 import { escalateOverdueAlerts } from '../results/alerts.store.ts';
 import { type ClockLog, runEveryHour } from '../server/hourly.ts';
 import { type NewTask, openTasksTogether } from '../tasks/tasks.store.ts';
+import { patientsToRecompute } from './courses.store.ts';
+import { refreshMonitoring } from './courses.ts';
 import {
   queueEscalationEmails,
   queueFamilyReminders,
@@ -14,6 +16,7 @@ import {
 
 export interface SweepReport {
   today: PlainDate;
+  coursesRecomputed: number;
   statusesChanged: number;
   familyReminders: number;
   practiceTasks: number;
@@ -32,6 +35,9 @@ export interface SweepReport {
 export async function sweepMonitoring(db: Database, now: Date): Promise<SweepReport> {
   const today = todayInUk(now);
   return db.transaction(async (tx) => {
+    // Few children a day: those whose dose change, restart or stop was dated for today.
+    const changing = await patientsToRecompute(tx, today);
+    for (const patientId of changing) await refreshMonitoring(tx, patientId, today);
     const statusesChanged = await updateStatuses(tx, today);
     const reminded = await takeStep(tx, 'family-reminder', today);
     const familyReminders = await queueFamilyReminders(
@@ -81,6 +87,7 @@ export async function sweepMonitoring(db: Database, now: Date): Promise<SweepRep
     );
     return {
       today,
+      coursesRecomputed: changing.length,
       statusesChanged,
       familyReminders,
       practiceTasks: due.length,

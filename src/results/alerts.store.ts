@@ -108,6 +108,7 @@ export async function escalateOverdueAlerts(
   return tx.query(
     `update result_alert set escalated_at = $1
      where acknowledged_at is null and escalated_at is null and outcome = 'red' and respond_by <= $1
+       and coalesce(specialist_organisation_id, responsible_organisation_id) is not null
      returning id, patient_id as "patientId", specialist_organisation_id as "specialistOrganisationId",
        responsible_organisation_id as "responsibleOrganisationId"`,
     [now],

@@ -22,6 +22,7 @@ import {
   earlierValues,
   findResults,
   insertResults,
+  type KnownResult,
   type NewResult,
   resultsAlreadyStored,
   type StoredResult,
@@ -63,7 +64,10 @@ export async function recordResults(
     return db.transaction(async (tx) => {
       const recorded = await storeResults(tx, {
         patientId,
-        results,
+        // A person's own identifiers are theirs alone: one user's "1" is not another's.
+        results: results.map((r) =>
+          r.externalId ? { ...r, externalId: `${asker.viewer.id}:${r.externalId}` } : r,
+        ),
         source,
         sender: { userId: asker.viewer.id, organisationId: change.access.organisationId, via: null },
         now: asker.now,
@@ -108,6 +112,7 @@ export async function storeResults(
     args.source,
     checked.flatMap((c) => (c.externalId ? [c.externalId] : [])),
   );
+  refuseChangedResends(checked, known, args.patientId);
   const fresh = checked.filter((c) => !c.externalId || !known.has(c.externalId));
   const orders = await ordersForCourses(tx, args.patientId);
   const judged = await judgeAll(tx, args.patientId, fresh, orders, patient);
@@ -124,8 +129,43 @@ export async function storeResults(
   );
   const alerts = await raiseAlerts(tx, args, ids, judged, orders, patient);
   await refreshMonitoring(tx, args.patientId, args.today, { orders });
-  const stored = await findResults(tx, [...ids, ...known.values()]);
+  const stored = await findResults(tx, [...ids, ...[...known.values()].map((k) => k.id)]);
   return { results: stored, alreadyStored: checked.length - fresh.length, alerts };
+}
+
+/**
+ * A sender's identifier seen before must be the same result for the same child: then it is stored once. The same
+ * identifier for another child, or with another value, unit or date (a correction sent under the old
+ * identifier), is refused — never answered with the result stored before.
+ */
+function refuseChangedResends(
+  checked: readonly CheckedResult[],
+  known: ReadonlyMap<string, KnownResult>,
+  patientId: string,
+): void {
+  const problems = checked.flatMap((c, i) => {
+    const before = c.externalId ? known.get(c.externalId) : undefined;
+    if (!before) return [];
+    const field = `results.${i}.externalId`;
+    if (before.patientId !== patientId) {
+      return [
+        { field, message: 'This identifier belongs to a result for another patient: use a new identifier.' },
+      ];
+    }
+    const same =
+      before.analyte === c.analyte && before.value === c.value && before.specimenDate === c.specimenDate;
+    return same
+      ? []
+      : [
+          {
+            field,
+            message:
+              'A different result was stored under this identifier: send a correction with a new identifier (results are kept as recorded).',
+          },
+        ];
+  });
+  if (problems.length)
+    throw new JointlyError('CONFLICT', problems.map((p) => p.message).join('; '), problems);
 }
 
 interface PatientFacts {
@@ -222,19 +262,26 @@ async function raiseAlerts(
   patient: PatientFacts,
 ): Promise<number> {
   const specialist = await specialistTeamOf(tx, args.patientId, args.today);
-  const latest = orders.at(-1);
-  const who = whoArrangesBloodTests(latest?.agreement ?? null, specialist, args.today);
-  const team = latest?.agreement?.specialistOrganisationId ?? specialist;
-  const fallback = team ?? who.organisationId ?? args.sender.organisationId ?? patient.registeredPracticeId;
-  const escalation = latest?.protocol.monitoring.redResultEscalation?.workingDays.value ?? 0;
-
   const raised: (NewAlert & { result: JudgedResult })[] = [];
   judged.forEach((result, i) => {
     if (result.outcome !== 'red' && result.outcome !== 'amber') return;
-    const repeat = result.findings
-      .filter((f) => f.outcome === result.outcome)
-      .map((f) => f.repeatWithinDays)
-      .filter((d): d is number => d !== null);
+    const firing = result.findings.filter((f) => f.outcome === result.outcome);
+    // Routed by the medicine whose threshold fired: its agreement says who arranges its tests and prescribes it.
+    const medicines = new Set(firing.map((f) => f.medicine).filter((m) => m !== null));
+    const course = orders.filter((o) => medicines.has(o.medicine)).at(-1) ?? orders.at(-1);
+    const who = whoArrangesBloodTests(course?.agreement ?? null, specialist, args.today);
+    const team = course?.agreement?.specialistOrganisationId ?? specialist;
+    const fallback = team ?? who.organisationId ?? args.sender.organisationId ?? patient.registeredPracticeId;
+    if (fallback === null) {
+      throw new JointlyError(
+        'NOT_NOW',
+        'This child has no specialist team, GP practice or other organisation to act on a red or amber result: add one to the care team first.',
+      );
+    }
+    const escalations = orders
+      .filter((o) => medicines.has(o.medicine))
+      .map((o) => o.protocol.monitoring.redResultEscalation?.workingDays.value ?? 0);
+    const repeat = firing.map((f) => f.repeatWithinDays).filter((d): d is number => d !== null);
     raised.push({
       resultId: ids[i]!,
       patientId: args.patientId,
@@ -242,15 +289,16 @@ async function raiseAlerts(
       specialistOrganisationId: team ?? fallback,
       responsibleOrganisationId: who.organisationId ?? fallback,
       respondBy: respondBy(result.outcome, args.today, {
-        redWorkingDays: escalation,
+        redWorkingDays: escalations.length ? Math.min(...escalations) : 0,
         amberRepeatWithinDays: repeat.length ? Math.min(...repeat) : null,
       }),
       result,
     });
   });
   const alerts = await insertAlerts(tx, raised);
-  const tasks: NewTask[] = alerts.flatMap((alert, i) => {
-    const a = raised[i]!;
+  const byResult = new Map(raised.map((a) => [a.resultId, a]));
+  const tasks: NewTask[] = alerts.flatMap((alert) => {
+    const a = byResult.get(alert.resultId)!;
     const organisations = [...new Set([a.specialistOrganisationId, a.responsibleOrganisationId])].filter(
       (o): o is string => o !== null,
     );

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AMELIA, type SharedCareWorld, sharedCareWorld, squash } from '../agreements/agreements.testing.ts';
+import {
+  AMELIA,
+  GRACE,
+  type SharedCareWorld,
+  sharedCareWorld,
+  squash,
+} from '../agreements/agreements.testing.ts';
 import { shareCare } from '../medicines/medicines.testing.ts';
 import type { SignedInClient } from '../testing/app.ts';
 import { testDatabases } from '../testing/databases.ts';
@@ -219,6 +225,43 @@ for (const database of testDatabases()) {
         ],
       });
       assert.equal(again.json().alreadyStored, 1, 'sent twice, stored once');
+
+      const corrected = await nurse.api('POST', `/api/patients/${amelia}/results`, {
+        results: [
+          {
+            analyte: 'neutrophils',
+            value: 0.9,
+            unit: '10^9/L',
+            specimenDate: '2026-11-25',
+            externalId: 'LAB-1',
+          },
+        ],
+      });
+      assert.equal(
+        corrected.statusCode,
+        409,
+        'a different value under the old identifier is not taken as a resend',
+      );
+      assert.match(corrected.json().error.message, /send a correction with a new identifier/);
+
+      const grace = w.ids[GRACE]!;
+      const otherChild = await nurse.api('POST', `/api/patients/${grace}/results`, {
+        results: [
+          {
+            analyte: 'neutrophils',
+            value: 1.2,
+            unit: '10^9/L',
+            specimenDate: '2026-11-25',
+            externalId: 'LAB-1',
+          },
+        ],
+      });
+      assert.equal(
+        otherChild.statusCode,
+        409,
+        "another child's identifier is refused, never answered with their result",
+      );
+      assert.doesNotMatch(otherChild.body, new RegExp(amelia));
 
       const listed = await nurse.api('GET', `/api/patients/${amelia}/results?analyte=neutrophils`);
       assert.equal(listed.statusCode, 200);

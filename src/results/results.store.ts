@@ -77,18 +77,29 @@ export async function insertResults(tx: Queryable, results: readonly NewResult[]
   return rows.map((r) => r.id);
 }
 
+/** A result stored before under a sender's identifier: enough to tell a resend from a different result. */
+export interface KnownResult {
+  id: string;
+  patientId: string;
+  analyte: Analyte;
+  value: number;
+  specimenDate: PlainDate;
+}
+
 /** The sender's identifiers already stored, so a result sent twice is stored once. */
 export async function resultsAlreadyStored(
   q: Queryable,
   source: ResultSource,
   externalIds: readonly string[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, KnownResult>> {
   if (externalIds.length === 0) return new Map();
-  const rows = await q.query<{ id: string; external_id: string }>(
-    'select id, external_id from lab_result where source = $1 and external_id = any($2::text[])',
+  const rows = await q.query<KnownResult & { externalId: string }>(
+    `select id, patient_id as "patientId", analyte, value::float8 as value, specimen_date as "specimenDate",
+       external_id as "externalId"
+     from lab_result where source = $1 and external_id = any($2::text[])`,
     [source, externalIds],
   );
-  return new Map(rows.map((r) => [r.external_id, r.id]));
+  return new Map(rows.map(({ externalId, ...r }) => [externalId, r]));
 }
 
 /** The child's earlier values of these analytes, for baselines and trends. */

@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { authorisePatientChange, checkPatientAccess } from '../../access/patient-access.ts';
 import type { Database } from '../../db/database.ts';
 import { JointlyError } from '../../kernel/errors.ts';
+import { alertTaskKinds } from '../../results/acknowledge.ts';
 import { storeResults } from '../../results/record-results.ts';
 import { closeTask, findObservationRows, findTaskRow } from './fhir.store.ts';
 import type { FhirCaller } from './fhir-read.ts';
@@ -9,6 +10,14 @@ import { ownTask } from './fhir-read.ts';
 import { readObservation } from './observation-input.rules.ts';
 import { FhirProblem, invalid, unprocessable } from './outcome.ts';
 import { observationResource, taskResource } from './resources.rules.ts';
+
+/** Tasks that only a decision about the result (or the tests being taken) may close. */
+const decidedByAcknowledgement: readonly string[] = [
+  ...alertTaskKinds,
+  'consider-withholding',
+  'monitoring-overdue',
+  'blood-test-due',
+];
 
 export interface ApiClientCaller extends FhirCaller {
   clientId: string;
@@ -53,6 +62,8 @@ export async function createObservation(
     throw error;
   });
   const recorded = await db.transaction(async (tx) => {
+    // An identifier sent before for another child, or with a different value: refused, never answered with
+    // the result stored before.
     const stored = await storeResults(tx, {
       patientId,
       results: [input.result],
@@ -64,14 +75,12 @@ export async function createObservation(
       },
       now: caller.now,
       today: caller.today,
+    }).catch((error: unknown) => {
+      if (error instanceof JointlyError && error.code === 'CONFLICT') {
+        throw unprocessable(error.message, 'Observation.identifier');
+      }
+      throw error;
     });
-    // An identifier this client used before for another child: refuse rather than show that child's result.
-    if (stored.results.some((r) => r.patientId !== patientId)) {
-      throw unprocessable(
-        'This identifier was sent before for another patient’s result; send each result with its own identifier.',
-        'Observation.identifier',
-      );
-    }
     await change.audit(tx, { stored: stored.results.length - stored.alreadyStored, alerts: stored.alerts });
     return stored;
   });
@@ -167,6 +176,16 @@ export async function updateTaskStatus(
       {
         code: 'conflict',
         diagnostics: `This task was ${task.status === 'done' ? 'completed' : 'cancelled'} already.`,
+        expression: ['Task.status'],
+      },
+    ]);
+  }
+  if (decidedByAcknowledgement.includes(task.kind)) {
+    throw new FhirProblem(422, [
+      {
+        code: 'business-rule',
+        diagnostics:
+          'A red or amber result, or monitoring so late the medicine may need withholding, is closed by a clinician deciding what to do in Jointly, not by a status change.',
         expression: ['Task.status'],
       },
     ]);

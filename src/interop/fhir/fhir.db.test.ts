@@ -274,24 +274,39 @@ for (const database of testDatabases()) {
       assert.equal(missing.status, 400);
     });
 
-    test('the practice closes its red-result task by PATCH; the Flag stays until the result is acknowledged', async () => {
+    test('a red-result task is closed only by a decision; other tasks close by PATCH; the Flag stays', async () => {
       const tasks = await w.gp.get(`Task?patient=${amelia}&status=ready`);
-      const task = entries(tasks).find(
+      const red = entries(tasks).find(
         (t) => (t.code as { coding: { code: string }[] }).coding[0]!.code === 'result-red',
       );
-      assert.ok(task, 'the practice sees its red-result task');
-      assert.equal((task.owner as { identifier: { value: string } }).identifier.value, 'GP001');
+      assert.ok(red, 'the practice sees its red-result task');
+      assert.equal((red.owner as { identifier: { value: string } }).identifier.value, 'GP001');
+      const notByStatus = await w.gp.send(
+        'PATCH',
+        `Task/${red.id}`,
+        [{ op: 'replace', path: '/status', value: 'completed' }],
+        'application/json-patch+json',
+      );
+      assert.equal(notByStatus.status, 422, 'a red result needs a clinician to decide');
+      const [still] = await w.db.query<{ status: string }>('select status from task where id = $1', [red.id]);
+      assert.equal(still?.status, 'open');
 
+      const [task] = await w.db.query<{ id: string }>(
+        `insert into task (organisation_id, patient_id, kind, title, subject_id, due_on)
+         select o.id, $1, 'dose-changed', 'Methotrexate dose changed', gen_random_uuid(), current_date
+         from organisation o where o.code = 'GP001' returning id`,
+        [amelia],
+      );
       const refused = await w.otherGp.send(
         'PATCH',
-        `Task/${task.id}`,
+        `Task/${task!.id}`,
         [{ op: 'replace', path: '/status', value: 'completed' }],
         'application/json-patch+json',
       );
       assert.equal(refused.status, 403);
-      const wrong = await w.gp.send('PUT', `Task/${task.id}`, {
+      const wrong = await w.gp.send('PUT', `Task/${task!.id}`, {
         resourceType: 'Task',
-        id: task.id,
+        id: task!.id,
         status: 'in-progress',
       });
       assert.equal(wrong.status, 422);
@@ -299,17 +314,17 @@ for (const database of testDatabases()) {
 
       const done = await w.gp.send(
         'PATCH',
-        `Task/${task.id}`,
+        `Task/${task!.id}`,
         [{ op: 'replace', path: '/status', value: 'completed' }],
         'application/json-patch+json',
       );
       assert.equal(done.status, 200);
       assert.equal(done.body.status, 'completed');
-      const [row] = await w.db.query<{ status: string }>('select status from task where id = $1', [task.id]);
+      const [row] = await w.db.query<{ status: string }>('select status from task where id = $1', [task!.id]);
       assert.equal(row?.status, 'done');
       const [audited] = await w.db.query<{ action: string }>(
         "select action from audit_event where details->>'taskId' = $1 and outcome = 'allowed'",
-        [task.id],
+        [task!.id],
       );
       assert.equal(audited?.action, 'FHIR update Task');
       const flags = await w.gp.get(`Flag?patient=${amelia}`);
