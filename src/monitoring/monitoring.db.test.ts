@@ -164,6 +164,15 @@ for (const database of testDatabases()) {
         "select 1 from email_outbox where kind = 'result-red-escalated' and to_address = 'consultant@demo.test'",
       );
       assert.equal(consultantMail, 1, "the team's consultant is e-mailed");
+      await assert.rejects(
+        w.db.query('update lab_result set value = 3.1 where id = $1', [neutrophils!.id]),
+        /kept as recorded/,
+        'a red result cannot be edited away',
+      );
+      await assert.rejects(
+        w.db.query('delete from lab_result where id = $1', [neutrophils!.id]),
+        /kept as recorded/,
+      );
     });
 
     test('property: every red result has exactly one open task for each organisation that must act', async () => {
