@@ -30,7 +30,7 @@ import { commandLine, createApiClient, issueToken } from '../src/interop/fhir/ap
 import { observationPage } from '../src/interop/fhir/fhir.store.ts';
 import { buildApp } from '../src/server/app.ts';
 import { serverDatabase } from './server-database.ts';
-import { ms, table, timeCalls } from './timing.ts';
+import { indent, ms, table, timeCalls, wholeNumber } from './timing.ts';
 
 const EMBEDDED = process.env.BENCH_FHIR_EMBEDDED === '1';
 const PATIENTS = wholeNumber('BENCH_FHIR_PATIENTS', EMBEDDED ? 10_000 : 100_000);
@@ -295,21 +295,6 @@ function seconds(since: number): string {
 
 function n(value: number): string {
   return value.toLocaleString('en-GB');
-}
-
-function wholeNumber(variable: string, fallback: number): number {
-  const value = process.env[variable];
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${variable} must be a whole number above 0`);
-  return number;
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `  ${line}`)
-    .join('\n');
 }
 
 await main();

@@ -26,7 +26,7 @@ import { startHl7Listener } from '../src/interop/hl7/mllp-listener.ts';
 import { addDays, todayInUk } from '../src/kernel/dates.ts';
 import { syncShippedProtocols } from '../src/protocols/protocols.store.ts';
 import { serverDatabase } from './server-database.ts';
-import { ms, table } from './timing.ts';
+import { ms, table, wholeNumber } from './timing.ts';
 
 const MESSAGES = wholeNumber('BENCH_HL7_MESSAGES', 2000);
 const CONNECTIONS = wholeNumber('BENCH_HL7_CONNECTIONS', 4);
@@ -192,14 +192,6 @@ function percentile(sorted: readonly number[], fraction: number): number {
 
 function rate(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-GB');
-}
-
-function wholeNumber(variable: string, fallback: number): number {
-  const value = process.env[variable];
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${variable} must be a whole number above 0`);
-  return number;
 }
 
 await main();

@@ -45,7 +45,7 @@ import {
 } from '../src/results/thresholds.rules.ts';
 import { canonicalUnit, impossibleValue } from '../src/results/units.rules.ts';
 import { serverDatabase } from './server-database.ts';
-import { ms, table, timeCalls } from './timing.ts';
+import { indent, ms, optionalWholeNumber, table, timeCalls } from './timing.ts';
 
 const COURSES = optionalWholeNumber('BENCH_COURSES');
 const JUDGEMENTS = optionalWholeNumber('BENCH_JUDGEMENTS') ?? 1_000_000;
@@ -667,21 +667,6 @@ function count(n: number): string {
 
 function perSecond(items: number, elapsedMs: number): string {
   return count((items * 1000) / Math.max(elapsedMs, 0.001));
-}
-
-function optionalWholeNumber(variable: string): number | undefined {
-  const value = process.env[variable];
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${variable} must be a whole number above 0`);
-  return number;
-}
-
-function indent(text: string, spaces: number): string {
-  return text
-    .split('\n')
-    .map((line) => `${' '.repeat(spaces)}${line}`)
-    .join('\n');
 }
 
 await main();

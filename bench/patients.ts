@@ -28,7 +28,7 @@ import { findPatients } from '../src/patients/patient-lists.ts';
 import { parseSearchCriteria, SEARCH_LIMIT, type SearchCriteria } from '../src/patients/search.rules.ts';
 import { findActiveUser } from '../src/people/people.store.ts';
 import { serverDatabase } from './server-database.ts';
-import { ms, type Timings, table, timeCalls } from './timing.ts';
+import { indent, ms, type Timings, table, timeCalls, wholeNumber } from './timing.ts';
 
 const PATIENTS = wholeNumber('BENCH_PATIENTS', 100_000);
 const QUERIES = wholeNumber('BENCH_QUERIES', 1000);
@@ -168,21 +168,6 @@ async function askerFor(db: Database, email: string): Promise<Asker> {
   if (!viewer) throw new Error(`The demo account ${email} is missing`);
   const now = new Date();
   return { viewer, now, today: todayInUk(now) };
-}
-
-function wholeNumber(variable: string, fallback: number): number {
-  const value = process.env[variable];
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${variable} must be a whole number above 0`);
-  return number;
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `  ${line}`)
-    .join('\n');
 }
 
 await main();

@@ -52,3 +52,25 @@ export function table(
 export function ms(value: number): string {
   return value.toFixed(value < 10 ? 2 : 1);
 }
+
+/** A size from the environment (BENCH_…), a whole number above 0, or undefined when not set. */
+export function optionalWholeNumber(variable: string): number | undefined {
+  const value = process.env[variable];
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${variable} must be a whole number above 0`);
+  return number;
+}
+
+/** A size from the environment, or the benchmark's default. */
+export function wholeNumber(variable: string, fallback: number): number {
+  return optionalWholeNumber(variable) ?? fallback;
+}
+
+/** Indents every line of a printed table. */
+export function indent(text: string, spaces = 2): string {
+  return text
+    .split('\n')
+    .map((line) => `${' '.repeat(spaces)}${line}`)
+    .join('\n');
+}
